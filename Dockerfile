@@ -1,0 +1,58 @@
+# dbinit: static binary, a FROM-scratch image holding only it, and a demo app.
+#
+#   docker build -t dbinit-demo .                       # demo (last stage)
+#   docker build --target dbinit -t dbinit:scratch .    # /dbinit alone
+#   # elsewhere:  COPY --from=dbinit:scratch /dbinit /usr/local/bin/dbinit
+#
+# Needs network access to a Debian mirror during the build (apt-get, and
+# scripts/build-static-libpq fetches the postgresql-15 source package).
+# Works with the legacy builder and with BuildKit: no --chmod, no RUN --mount.
+ARG BUILD_IMAGE=debian:bookworm
+ARG RUNTIME_IMAGE=debian:bookworm-slim
+
+# ---------------------------------------------------------------- build ----
+FROM ${BUILD_IMAGE} AS build
+RUN set -eux; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        build-essential cmake dpkg-dev pkg-config \
+        libboost-program-options-dev libboost-log-dev libboost-test-dev \
+        libssl-dev; \
+    rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# libpq changes far less often than dbinit: its own layer, cached across
+# source edits. It lands in build-static/static-deps, where the static preset
+# looks for it (.dockerignore keeps the host's build-static/ out of COPY).
+COPY scripts/build-static-libpq scripts/build-static-libpq
+RUN scripts/build-static-libpq build-static
+COPY . .
+# The readelf check: fully static or nothing, the scratch stage has no loader.
+RUN set -eux; \
+    cmake --preset static; \
+    cmake --build --preset static; \
+    ctest --test-dir build-static -L unit --output-on-failure; \
+    install -D -m 0755 build-static/dbinit /dbinit; \
+    if readelf -d /dbinit | grep -q NEEDED; then readelf -d /dbinit; exit 1; fi
+
+# --------------------------------------------------------------- dbinit ----
+FROM scratch AS dbinit
+COPY --from=build /dbinit /dbinit
+ENTRYPOINT ["/dbinit"]
+
+# ----------------------------------------------------------------- demo ----
+FROM ${RUNTIME_IMAGE} AS demo
+RUN set -eux; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        python3 python3-psycopg2; \
+    rm -rf /var/lib/apt/lists/*
+COPY --from=dbinit /dbinit /usr/local/bin/dbinit
+COPY demo/app.py /app/app.py
+ENV PORT=7860 \
+    PYTHONUNBUFFERED=1
+USER 1000:1000
+EXPOSE 7860
+HEALTHCHECK --interval=5s --timeout=3s --start-period=30s \
+    CMD ["python3", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('PORT', '7860'), timeout=2)"]
+ENTRYPOINT ["dbinit", "--"]
+CMD ["python3", "/app/app.py"]

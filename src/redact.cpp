@@ -1,0 +1,54 @@
+#include "redact.hpp"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <memory>
+#include <regex>
+
+namespace dbinit {
+
+namespace {
+
+// user:password@ in a URI; the user part cannot contain ':' '@' '/'.
+const std::regex uri_password(R"(((?:postgres|postgresql)://[^:@/\s]*:)([^@\s]*)@)", std::regex::icase);
+// password=value, quoted or bare, in a key=value string or libpq message.
+const std::regex keyword_password(R"((\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+))", std::regex::icase);
+
+void replace_all(std::string& text, std::string_view needle) {
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + redacted.size()))
+    text.replace(at, needle.size(), redacted);
+}
+
+}  // namespace
+
+std::string redact_connection_patterns(std::string_view text) {
+  std::string out = std::regex_replace(std::string(text), uri_password, "$1" + std::string(redacted) + "@");
+  return std::regex_replace(out, keyword_password, "$1" + std::string(redacted));
+}
+
+void Redactor::add_secret(std::string_view secret) {
+  if (secret.empty() || std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end()) return;
+  secrets_.emplace_back(secret);
+  // Longest first, so a password that contains another is replaced whole.
+  std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+}
+
+void Redactor::add_connection_string(std::string_view conninfo) {
+  if (conninfo.empty()) return;
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+      PQconninfoParse(std::string(conninfo).c_str(), &error), &PQconninfoFree);
+  PQfreemem(error);
+  if (!options) return;
+  for (auto* option = options.get(); option->keyword; ++option)
+    if (option->val && std::string_view(option->keyword) == "password") add_secret(option->val);
+}
+
+std::string Redactor::apply(std::string_view text) const {
+  std::string out = redact_connection_patterns(text);
+  for (const auto& secret : secrets_) replace_all(out, secret);
+  return out;
+}
+
+}  // namespace dbinit

@@ -1,0 +1,159 @@
+#include "pg_cluster.hpp"
+
+#include <arpa/inet.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include "process.hpp"
+
+namespace dbinit::test {
+
+namespace fs = std::filesystem;
+
+int free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(fd);
+    throw std::runtime_error("no free loopback port");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+TempDir::TempDir(const std::string& prefix) {
+  std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;  // best effort: a leftover temp dir is not worth failing a test
+  fs::remove_all(path_, ignored);
+}
+
+std::string pg_bin(const std::string& tool) { return "/usr/lib/postgresql/15/bin/" + tool; }
+
+std::vector<std::string> as_postgres(std::vector<std::string> argv) {
+  if (geteuid() != 0) return argv;
+  argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
+  return argv;
+}
+
+namespace {
+
+void check(const ProcessResult& result, const std::string& what) {
+  if (result.exit_code != 0) throw std::runtime_error(what + " failed: " + describe(result));
+}
+
+void give_to_postgres(const std::string& path) {
+  if (geteuid() != 0) return;
+  const passwd* user = getpwnam("postgres");
+  if (!user || ::chown(path.c_str(), user->pw_uid, user->pw_gid) != 0)
+    throw std::runtime_error("cannot hand " + path + " to the postgres user");
+}
+
+}  // namespace
+
+PgCluster::PgCluster(bool start_now, std::vector<std::string> settings) : dir_("dbinit-pg"), port_(free_loopback_port()) {
+  data_dir_ = dir_.path() + "/data";
+  log_path_ = dir_.path() + "/server.log";
+  give_to_postgres(dir_.path());
+  const std::string password_file = dir_.path() + "/pw";
+  std::ofstream(password_file) << superuser_password << "\n";
+  give_to_postgres(password_file);
+  ProcessOptions initdb;
+  initdb.argv = as_postgres({pg_bin("initdb"), "-D", data_dir_, "-U", "postgres", "--auth=scram-sha-256",
+                             "--pwfile=" + password_file, "--no-sync", "-E", "UTF8", "--locale=C"});
+  check(run(initdb), "initdb");
+  std::ofstream conf(data_dir_ + "/postgresql.conf", std::ios::app);
+  conf << "listen_addresses = '127.0.0.1'\n"
+       << "port = " << port_ << "\n"
+       << "unix_socket_directories = '" << dir_.path() << "'\n"
+       << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+       << "max_connections = 200\n"
+       << "log_statement = 'all'\n"
+       << "log_line_prefix = '%m [%p] app=%a '\n";
+  for (const auto& setting : settings) conf << setting << "\n";
+  conf.close();
+  if (start_now) start();
+}
+
+PgCluster::~PgCluster() {
+  if (running_) {
+    ProcessOptions stop;
+    stop.argv = as_postgres({pg_bin("pg_ctl"), "-D", data_dir_, "-m", "immediate", "-w", "stop"});
+    run(stop);
+  }
+}
+
+void PgCluster::start() {
+  ProcessOptions start;
+  start.argv = as_postgres({pg_bin("pg_ctl"), "-D", data_dir_, "-l", log_path_, "-w", "-t", "60", "start"});
+  check(run(start), "pg_ctl start");
+  running_ = true;
+}
+
+void PgCluster::stop() {
+  ProcessOptions stop;
+  stop.argv = as_postgres({pg_bin("pg_ctl"), "-D", data_dir_, "-m", "fast", "-w", "stop"});
+  check(run(stop), "pg_ctl stop");
+  running_ = false;
+}
+
+std::string PgCluster::url(const std::string& database) const {
+  return "postgresql://postgres:" + std::string(superuser_password) + "@127.0.0.1:" + std::to_string(port_) + "/" +
+         database;
+}
+
+std::string PgCluster::create_database(const std::string& prefix) {
+  const std::string name = prefix + "_" + std::to_string(++databases_);
+  query("CREATE DATABASE " + name);
+  return name;
+}
+
+Rows PgCluster::query(const std::string& sql, const std::string& database) const {
+  std::unique_ptr<PGconn, decltype(&PQfinish)> connection(PQconnectdb(url(database).c_str()), &PQfinish);
+  if (PQstatus(connection.get()) != CONNECTION_OK)
+    throw std::runtime_error(std::string("test connection failed: ") + PQerrorMessage(connection.get()));
+  std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(connection.get(), sql.c_str()), &PQclear);
+  const auto status = PQresultStatus(result.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+    throw std::runtime_error("test query failed: " + sql + ": " + PQresultErrorMessage(result.get()));
+  Rows rows;
+  for (int row = 0; row < PQntuples(result.get()); ++row) {
+    rows.emplace_back();
+    for (int column = 0; column < PQnfields(result.get()); ++column)
+      rows.back().emplace_back(PQgetisnull(result.get(), row, column) ? "NULL" : PQgetvalue(result.get(), row, column));
+  }
+  return rows;
+}
+
+std::string PgCluster::scalar(const std::string& sql, const std::string& database) const {
+  const Rows rows = query(sql, database);
+  if (rows.empty() || rows.front().empty()) throw std::runtime_error("no value from: " + sql);
+  return rows.front().front();
+}
+
+std::string PgCluster::log() const {
+  std::ifstream file(log_path_);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace dbinit::test

@@ -1,0 +1,65 @@
+#pragma once
+// A throwaway PostgreSQL 15 cluster for integration tests: initdb in a temp
+// dir as the postgres user (initdb refuses root), password authentication,
+// a free loopback port, every statement logged; removed in the destructor,
+// so a failing test cleans up too.
+#include <string>
+#include <vector>
+
+namespace dbinit::test {
+
+inline constexpr const char* superuser_password = "Sup3r-S3cret-pw";
+
+int free_loopback_port();
+
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix = "dbinit-test");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+using Rows = std::vector<std::vector<std::string>>;
+
+class PgCluster {
+ public:
+  explicit PgCluster(bool start_now = true, std::vector<std::string> settings = {});
+  ~PgCluster();
+  PgCluster(const PgCluster&) = delete;
+  PgCluster& operator=(const PgCluster&) = delete;
+
+  void start();
+  void stop();
+  bool running() const { return running_; }
+  int port() const { return port_; }
+  const std::string& data_dir() const { return data_dir_; }
+
+  // postgresql://postgres:<password>@127.0.0.1:<port>/<database>
+  std::string url(const std::string& database = "postgres") const;
+  // A new empty database, unique within this cluster.
+  std::string create_database(const std::string& prefix = "t");
+  Rows query(const std::string& sql, const std::string& database = "postgres") const;
+  std::string scalar(const std::string& sql, const std::string& database = "postgres") const;
+
+  // The server log; statements appear as "... [pid] app=<application_name> LOG:  statement: ...".
+  std::string log() const;
+
+ private:
+  TempDir dir_;
+  std::string data_dir_;
+  std::string log_path_;
+  int port_;
+  bool running_ = false;
+  int databases_ = 0;
+};
+
+// Runs argv as the postgres user when we are root (initdb refuses root).
+std::vector<std::string> as_postgres(std::vector<std::string> argv);
+std::string pg_bin(const std::string& tool);
+
+}  // namespace dbinit::test
