@@ -165,9 +165,13 @@ std::string format_record(const Record& record, Format format) {
   return out;
 }
 
-void init(Level level, Format format) {
+void configure(Level level, Format format) {
   settings().level = level;
   settings().format = format;
+}
+
+void init(Level level, Format format) {
+  configure(level, format);
   namespace sinks = boost::log::sinks;
   auto backend = boost::make_shared<sinks::text_ostream_backend>();
   backend->add_stream(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));

@@ -32,7 +32,9 @@ struct Record {
 std::string format_record(const Record& record, Format format);
 std::string utc_timestamp_now();
 
-// Sets up the Boost.Log core and sink; before this, lines go to stderr as text.
+// Level and format only, without the Boost.Log core: enough for write_direct().
+void configure(Level level, Format format);
+// configure() plus the Boost.Log core and sink; before this, lines go to stderr.
 void init(Level level, Format format);
 Redactor& redactor();
 
