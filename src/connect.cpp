@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
-#include <array>
+#include <vector>
+
+#include "log.hpp"
 
 namespace dbinit {
 
@@ -10,13 +12,26 @@ namespace {
 
 PgConnection start_connection(const ConnectionTarget& target) {
   // fallback_application_name lets a URL's own application_name win.
-  std::array<const char*, 3> keywords{"fallback_application_name", nullptr, nullptr};
-  std::array<const char*, 3> values{target.application_name.c_str(), nullptr, nullptr};
+  // Later keywords override earlier ones, so the host override follows the
+  // expanded connection string.
+  std::vector<const char*> keywords{"fallback_application_name"};
+  std::vector<const char*> values{target.application_name.c_str()};
   if (!target.conninfo.empty()) {
-    keywords[1] = "dbname";  // expand_dbname turns this into the whole string
-    values[1] = target.conninfo.c_str();
+    keywords.push_back("dbname");  // expand_dbname turns this into the whole string
+    values.push_back(target.conninfo.c_str());
   }
-  return PgConnection(PQconnectStartParams(keywords.data(), values.data(), 1));
+  if (target.host_override) {
+    keywords.push_back("host");
+    values.push_back(target.host_override->c_str());
+  }
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+  PgConnection connection(PQconnectStartParams(keywords.data(), values.data(), 1));
+  // Server notices ("relation already exists, skipping") go to the log, not
+  // straight to stderr where they would interleave with the app's output.
+  if (connection)
+    PQsetNoticeProcessor(connection.get(), [](void*, const char* message) { log::debug("postgres", message); }, nullptr);
+  return connection;
 }
 
 }  // namespace

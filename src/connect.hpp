@@ -15,6 +15,7 @@ namespace dbinit {
 struct ConnectionTarget {
   std::string conninfo;          // URI or key=value; empty: libpq defaults, PG* variables
   std::string application_name;  // used unless conninfo names its own
+  std::optional<std::string> host_override;  // replaces conninfo's host (derived direct Neon host)
 };
 
 struct ConnectAttempt {
