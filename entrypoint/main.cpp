@@ -6,9 +6,16 @@
 
 #include "connect.hpp"
 #include "exit_code.hpp"
+#include "embedded_files.hpp"
 #include "handoff.hpp"
+#include "history.hpp"
 #include "log.hpp"
+#include "migrate.hpp"
+#include "migration_plan.hpp"
+#include "migration_set.hpp"
+#include "migration_url.hpp"
 #include "options.hpp"
+#include "supervisor.hpp"
 #include "wait.hpp"
 
 using namespace dbinit;
@@ -45,21 +52,92 @@ int exit_code_for(const WaitOutcome& waited, const WaitSettings& settings) {
   return to_int(ExitCode::database_unreachable);
 }
 
+bool uses_migrations(const Config& config) {
+  return config.command == Command::migrate || config.command == Command::status || config.command == Command::sql ||
+         (config.command == Command::run && !config.skip_migrations);
+}
+
+WaitSettings wait_settings(const Config& config, const std::string& probe_sql) {
+  WaitSettings settings{config.wait_timeout, config.connect_timeout, {config.backoff_initial, config.backoff_max},
+                        random_seed(), probe_sql};
+  // --skip-wait still needs the one connection that migrations use: a single attempt.
+  if (config.skip_wait && config.command != Command::wait) settings.timeout = config.connect_timeout;
+  return settings;
+}
+
+std::string applied_by() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';  // unnamed host: harmless, only a label
+  return std::string(host) + " (dbinit " DBINIT_VERSION ")";
+}
+
+// status, sql, migrate and the migrate phase of run, on a ready connection.
+int run_migration_command(const Config& config, const HistoryTable& table, const ConnectionTarget& target,
+                          WaitOutcome waited, StopSignals& stop) {
+  const auto migrations = load_migrations(embedded_migration_files());
+  std::string error;
+  if (config.command == Command::status || config.command == Command::sql) {
+    auto history = parse_history(waited.probe_results, error);
+    if (!history) {
+      log::error("migrate", "cannot read the history table " + table.qualified + ": " + error);
+      return to_int(ExitCode::migration_failed);
+    }
+    if (config.command == Command::status) {
+      const auto rows = migration_status(migrations, *history);
+      std::cout << format_status_table(rows) << std::flush;
+      return to_int(status_exit_code(rows, migrations));
+    }
+    const auto plan = plan_migrations(migrations, *history, {config.target, config.strict});
+    for (const auto& warning : plan.warnings) log::warn("migrate", warning);
+    if (plan.refusal) {
+      log::error("migrate", plan.refusal->message);
+      return to_int(plan.refusal->exit_code);
+    }
+    std::cout << plan_sql(plan, table, history->table_exists, applied_by()) << std::flush;
+    return to_int(ExitCode::ok);
+  }
+
+  const WaitSettings settings = wait_settings(config, read_history_sql(table));
+  Database database{std::move(waited.connection), [&](Database& self) -> std::optional<std::vector<PgResult>> {
+                      WaitOutcome again = wait_for_database(target, settings, stop);
+                      if (again.result != WaitResult::ready) return std::nullopt;
+                      self.connection = std::move(again.connection);
+                      return std::move(again.probe_results);
+                    }};
+  MigrateSettings migrate_settings{table, {config.target, config.strict}, config.repair, config.lock_timeout,
+                                   {config.backoff_initial / 4 + Milliseconds(1), std::min(config.backoff_max, Milliseconds(1000))},
+                                   random_seed(), applied_by()};
+  const MigrateOutcome migrated = migrate(database, migrations, migrate_settings, std::move(waited.probe_results), stop);
+  if (migrated.stop_signal) return exit_code_for_signal(*migrated.stop_signal);
+  return to_int(migrated.exit_code);
+}
+
 int run_phases(const Config& config) {
   StopSignals stop;
-  const ConnectionTarget target{config.database_url, default_application_name()};
-  if (auto problem = conninfo_error(config.database_url)) {
+  std::string error;
+  const auto table = parse_history_table(config.history_table, error);
+  if (!table) {
+    log::error("config", error);
+    return to_int(ExitCode::usage);
+  }
+  const bool migrating = uses_migrations(config);
+  const ConnectionTarget target = migrating ? migration_connection(config, default_application_name())
+                                            : ConnectionTarget{config.database_url, default_application_name(), std::nullopt};
+  if (auto problem = conninfo_error(target.conninfo)) {
     log::error("config", "the database URL is not a valid libpq connection string: " + *problem);
     return to_int(ExitCode::database_unreachable);
   }
 
-  if (!config.skip_wait || config.command == Command::wait) {
-    WaitSettings settings{config.wait_timeout, config.connect_timeout,
-                          {config.backoff_initial, config.backoff_max}, random_seed()};
+  if (migrating || !config.skip_wait || config.command == Command::wait) {
+    const WaitSettings settings = wait_settings(config, migrating ? read_history_sql(*table) : "SELECT 1");
     WaitOutcome waited = wait_for_database(target, settings, stop);
     if (waited.result != WaitResult::ready) return exit_code_for(waited, settings);
+    if (config.command == Command::wait) return to_int(ExitCode::ok);
+    if (migrating) {
+      const int code = run_migration_command(config, *table, target, std::move(waited), stop);
+      if (code != 0 || config.command != Command::run) return code;
+    }
   }
-  if (config.command == Command::wait) return to_int(ExitCode::ok);
 
   if (auto signal = stop.received()) return exit_code_for_signal(*signal);
   return to_int(exec_command(config.command_argv, stop));
@@ -74,6 +152,9 @@ int main(int argc, char** argv) {
                                                                << (parsed.error.empty() ? "" : "\n");
     return to_int(parsed.exit_code);
   }
+  // Supervise mode forks here, before the logging core or a connection
+  // exists: the parent stays resident as init, the child goes on below.
+  if (auto supervisor_exit_code = supervise_if_needed(*parsed.config)) return *supervisor_exit_code;
   setup_logging(*parsed.config, parsed.warnings);
   try {
     return run_phases(*parsed.config);

@@ -1,0 +1,320 @@
+#define BOOST_TEST_MODULE migrate
+#include <boost/test/unit_test.hpp>
+
+#include <libpq-fe.h>
+
+#include <csignal>
+#include <memory>
+#include <regex>
+#include <thread>
+
+#include "pg_cluster.hpp"
+#include "pgbouncer.hpp"
+#include "process.hpp"
+
+using namespace dbinit::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+PgCluster& cluster() {
+  static PgCluster instance;
+  return instance;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string fixture_binary(const std::string& set) { return DBINIT_TEST_BINARY_DIR "/dbinit_fixture_" + set; }
+
+ProcessOptions fixture_options(const std::string& set, std::vector<std::string> args, const std::string& url) {
+  ProcessOptions options;
+  options.argv = {fixture_binary(set)};
+  options.argv.insert(options.argv.end(), args.begin(), args.end());
+  options.env = {{"DATABASE_URL", url}};
+  return options;
+}
+
+ProcessResult run_fixture(const std::string& set, std::vector<std::string> args, const std::string& url) {
+  return run(fixture_options(set, std::move(args), url));
+}
+
+ProcessResult migrate(const std::string& url, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"migrate"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_dbinit(args, {{"DATABASE_URL", url}});
+}
+
+std::string table_count(const std::string& database, const std::string& names) {
+  return cluster().scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename IN (" + names + ")",
+                          database);
+}
+
+std::string history(const std::string& database, const std::string& table = "dbinit_schema_history") {
+  std::string out;
+  for (const auto& row : cluster().query("SELECT version, state, applied_at FROM " + table + " ORDER BY version", database))
+    out += row[0] + ":" + row[1] + "@" + row[2] + " ";
+  return out;
+}
+
+// Statements the server logged for one application_name.
+int logged_statements(const std::string& application_name) {
+  const std::string log = cluster().log();
+  const std::regex line("app=" + application_name + " LOG:  statement: ");
+  return static_cast<int>(std::distance(std::sregex_iterator(log.begin(), log.end(), line), std::sregex_iterator()));
+}
+
+int applied_count(const ProcessResult& result) {
+  std::smatch match;
+  static const std::regex applied(R"(migrate: (?:migrations applied|database is up to date) applied=(\d+))");
+  return std::regex_search(result.err, match, applied) ? std::stoi(match[1]) : -1000;
+}
+
+struct Session {
+  std::unique_ptr<PGconn, decltype(&PQfinish)> connection;
+  explicit Session(const std::string& conninfo) : connection(PQconnectdb(conninfo.c_str()), &PQfinish) {
+    BOOST_TEST_REQUIRE(PQstatus(connection.get()) == CONNECTION_OK, PQerrorMessage(connection.get()));
+  }
+  void exec(const std::string& sql) {
+    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(connection.get(), sql.c_str()), &PQclear);
+    BOOST_TEST_REQUIRE(PQresultStatus(result.get()) == PGRES_TUPLES_OK, PQresultErrorMessage(result.get()));
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(fresh_database_gets_the_chatbot_schema_and_history) {
+  const auto db = cluster().create_database();
+  const auto result = migrate(cluster().url(db));
+  BOOST_TEST_REQUIRE(result.exit_code == 0, describe(result));
+  BOOST_TEST(table_count(db, "'conversations','messages'") == "2");
+  BOOST_TEST(cluster().scalar("SELECT string_agg(version || ':' || name || ':' || state || ':' || length(checksum) || ':' || "
+                              "(duration_ms >= 0) || ':' || (applied_by LIKE '% (dbinit %)'), ',' ORDER BY version) "
+                              "FROM dbinit_schema_history", db) ==
+             "1:create_conversations:applied:64:true:true,2:create_messages:applied:64:true:true");
+  // The schema does what the app needs: cascade delete and the role check.
+  cluster().query("INSERT INTO conversations (user_id) VALUES ('u1')", db);
+  cluster().query("INSERT INTO messages (conversation_id, user_id, role, content) VALUES (1, 'u1', 'user', 'hi')", db);
+  BOOST_CHECK_THROW(cluster().query("INSERT INTO messages (conversation_id, user_id, role, content) VALUES (1, 'u1', 'robot', 'x')", db),
+                    std::runtime_error);
+  cluster().query("DELETE FROM conversations", db);
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM messages", db) == "0");
+}
+
+BOOST_AUTO_TEST_CASE(rerun_is_a_no_op_in_one_round_trip) {
+  const auto db = cluster().create_database();
+  BOOST_TEST_REQUIRE(migrate(cluster().url(db)).exit_code == 0);
+  const auto before = history(db);
+  const auto result = migrate(cluster().url(db) + "?application_name=noop_round_trips");
+  BOOST_TEST(result.exit_code == 0, describe(result));
+  BOOST_TEST(contains(result.err, "database is up to date"), describe(result));
+  BOOST_TEST(history(db) == before);
+  BOOST_TEST(logged_statements("noop_round_trips") == 1, cluster().log().substr(cluster().log().size() > 4000 ? cluster().log().size() - 4000 : 0));
+}
+
+BOOST_AUTO_TEST_CASE(tables_created_earlier_by_create_all_are_adopted) {
+  const auto db = cluster().create_database();
+  // What SQLModel.metadata.create_all makes of the app's models.
+  cluster().query("CREATE TABLE conversations (id SERIAL NOT NULL, user_id VARCHAR NOT NULL, title VARCHAR, "
+                  "created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (id));"
+                  "CREATE INDEX ix_conversations_user_id ON conversations (user_id);"
+                  "CREATE TABLE messages (id SERIAL NOT NULL, conversation_id INTEGER NOT NULL, user_id VARCHAR NOT NULL, "
+                  "role VARCHAR NOT NULL, content VARCHAR NOT NULL, created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                  "PRIMARY KEY (id), FOREIGN KEY(conversation_id) REFERENCES conversations (id));"
+                  "INSERT INTO conversations (user_id, created_at, updated_at) VALUES ('kept', now(), now());", db);
+  const auto result = migrate(cluster().url(db));
+  BOOST_TEST(result.exit_code == 0, describe(result));
+  BOOST_TEST(cluster().scalar("SELECT user_id FROM conversations", db) == "kept");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history WHERE state = 'applied'", db) == "2");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_messages_conversation_id_created_at'", db) == "1");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM pg_constraint WHERE conrelid = 'messages'::regclass AND contype = 'f'", db) == "1");
+}
+
+BOOST_AUTO_TEST_CASE(sixteen_replicas_at_once_apply_each_migration_exactly_once) {
+  const auto db = cluster().create_database();
+  std::vector<std::unique_ptr<Process>> replicas;
+  for (int i = 0; i < 16; ++i) replicas.push_back(std::make_unique<Process>(dbinit_options({"migrate"}, {{"DATABASE_URL", cluster().url(db)}})));
+  int applied = 0;
+  for (auto& replica : replicas) {
+    const auto result = replica->wait();
+    BOOST_TEST(result.exit_code == 0, describe(result));
+    applied += applied_count(result);
+  }
+  BOOST_TEST(applied == 2);
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == "2");
+}
+
+BOOST_AUTO_TEST_CASE(sixteen_replicas_through_pgbouncer_in_transaction_mode) {
+  const auto db = cluster().create_database();
+  PgBouncer bouncer(cluster());
+  std::vector<std::unique_ptr<Process>> replicas;
+  for (int i = 0; i < 16; ++i) replicas.push_back(std::make_unique<Process>(dbinit_options({"migrate"}, {{"DATABASE_URL", bouncer.url(db)}})));
+  int applied = 0;
+  for (auto& replica : replicas) {
+    const auto result = replica->wait();
+    BOOST_TEST(result.exit_code == 0, describe(result));
+    applied += applied_count(result);
+  }
+  BOOST_TEST(applied == 2);
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == "2");
+  BOOST_TEST(table_count(db, "'conversations','messages'") == "2");
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_migration_leaves_nothing_behind_and_names_the_line) {
+  const auto db = cluster().create_database();
+  const auto result = run_fixture("bad", {"migrate"}, cluster().url(db));
+  BOOST_TEST(result.exit_code == 4, describe(result));
+  BOOST_TEST(contains(result.err, "0002_broken.up.sql:5:"), describe(result));
+  BOOST_TEST(contains(result.err, "sqlstate=42704"), describe(result));
+  BOOST_TEST(contains(result.err, "type \\\"integr\\\" does not exist"), describe(result));
+  BOOST_TEST(table_count(db, "'items'") == "1");
+  BOOST_TEST(table_count(db, "'half_done','never_reached'") == "0");
+  BOOST_TEST(cluster().scalar("SELECT string_agg(version::text, ',') FROM dbinit_schema_history", db) == "1");
+  // The command never starts after a failed migration.
+  const auto run_result = run_fixture("bad", {"--mode=exec", "--", "echo", "STARTED"}, cluster().url(db));
+  BOOST_TEST(run_result.exit_code == 4, describe(run_result));
+  BOOST_TEST(!contains(run_result.out, "STARTED"));
+}
+
+BOOST_AUTO_TEST_CASE(checksum_drift_exits_6_listing_the_versions) {
+  const auto db = cluster().create_database();
+  BOOST_TEST_REQUIRE(migrate(cluster().url(db)).exit_code == 0);
+  cluster().query("UPDATE dbinit_schema_history SET checksum = 'edited' WHERE version = 2", db);
+  const auto result = run_dbinit({"--mode=exec", "--", "echo", "STARTED"}, {{"DATABASE_URL", cluster().url(db)}});
+  BOOST_TEST(result.exit_code == 6, describe(result));
+  BOOST_TEST(contains(result.err, "checksum mismatch): version 2"), describe(result));
+  BOOST_TEST(!contains(result.out, "STARTED"));
+  const auto status = run_dbinit({"status"}, {{"DATABASE_URL", cluster().url(db)}});
+  BOOST_TEST(status.exit_code == 6, describe(status));
+  BOOST_TEST(contains(status.out, "checksum mismatch"), describe(status));
+}
+
+BOOST_AUTO_TEST_CASE(database_ahead_is_a_warning_unless_strict) {
+  const auto db = cluster().create_database();
+  BOOST_TEST_REQUIRE(migrate(cluster().url(db)).exit_code == 0);
+  cluster().query("INSERT INTO dbinit_schema_history (version, name, checksum, state, applied_by) "
+                  "VALUES (99, 'from_a_newer_release', 'x', 'applied', 'test')", db);
+  auto result = migrate(cluster().url(db));
+  BOOST_TEST(result.exit_code == 0, describe(result));
+  BOOST_TEST(contains(result.err, "the database is ahead of this dbinit"), describe(result));
+  result = migrate(cluster().url(db), {"--strict"});
+  BOOST_TEST(result.exit_code == 6, describe(result));
+}
+
+BOOST_AUTO_TEST_CASE(down_and_up_again_round_trip) {
+  const auto db = cluster().create_database();
+  BOOST_TEST_REQUIRE(migrate(cluster().url(db)).exit_code == 0);
+  auto result = migrate(cluster().url(db), {"--target", "1"});
+  BOOST_TEST(result.exit_code == 0, describe(result));
+  BOOST_TEST(table_count(db, "'conversations','messages'") == "1");
+  result = migrate(cluster().url(db), {"--target", "0"});
+  BOOST_TEST(result.exit_code == 0, describe(result));
+  BOOST_TEST(table_count(db, "'conversations','messages'") == "0");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == "0");
+  result = migrate(cluster().url(db));
+  BOOST_TEST(result.exit_code == 0, describe(result));
+  BOOST_TEST(table_count(db, "'conversations','messages'") == "2");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == "2");
+}
+
+BOOST_AUTO_TEST_CASE(skip_migrations_creates_nothing) {
+  const auto db = cluster().create_database();
+  for (const auto& [args, env] : std::vector<std::pair<std::vector<std::string>, std::map<std::string, std::string>>>{
+           {{"--skip-migrations", "--mode=exec", "--", "true"}, {}},
+           {{"--mode=exec", "--", "true"}, {{"DBINIT_SKIP_MIGRATIONS", "true"}}}}) {
+    auto full_env = env;
+    full_env["DATABASE_URL"] = cluster().url(db);
+    const auto result = run_dbinit(args, full_env);
+    BOOST_TEST(result.exit_code == 0, describe(result));
+  }
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", db) == "0");
+}
+
+BOOST_AUTO_TEST_CASE(status_and_sql_report_without_changing_anything) {
+  const auto db = cluster().create_database();
+  auto status = run_dbinit({"status"}, {{"DATABASE_URL", cluster().url(db)}});
+  BOOST_TEST(status.exit_code == 1, describe(status));
+  BOOST_TEST(contains(status.out, "1        create_conversations  pending"), describe(status));
+  const auto sql = run_dbinit({"sql"}, {{"DATABASE_URL", cluster().url(db)}});
+  BOOST_TEST(sql.exit_code == 0, describe(sql));
+  BOOST_TEST(contains(sql.out, "-- 0001_create_conversations.up.sql (version 1)"), describe(sql));
+  BOOST_TEST(contains(sql.out, "CREATE TABLE IF NOT EXISTS messages"), describe(sql));
+  BOOST_TEST(contains(sql.out, "pg_try_advisory_xact_lock"), describe(sql));
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", db) == "0");
+  BOOST_TEST_REQUIRE(migrate(cluster().url(db), {"--target", "1"}).exit_code == 0);
+  status = run_dbinit({"status"}, {{"DATABASE_URL", cluster().url(db)}});
+  BOOST_TEST(status.exit_code == 1, describe(status));
+  BOOST_TEST(std::regex_search(status.out, std::regex(R"(1 +create_conversations +applied +20\d\d-)")), describe(status));
+  BOOST_TEST(contains(status.out, "2        create_messages       pending            -"), describe(status));
+  BOOST_TEST_REQUIRE(migrate(cluster().url(db)).exit_code == 0);
+  status = run_dbinit({"status"}, {{"DATABASE_URL", cluster().url(db)}});
+  BOOST_TEST(status.exit_code == 0, describe(status));
+  const auto down_sql = run_dbinit({"sql", "--target", "0"}, {{"DATABASE_URL", cluster().url(db)}});
+  BOOST_TEST(contains(down_sql.out, "DROP TABLE IF EXISTS messages"), describe(down_sql));
+}
+
+BOOST_AUTO_TEST_CASE(lock_held_elsewhere_times_out_with_exit_5_naming_the_holder) {
+  const auto db = cluster().create_database();
+  Session holder(cluster().url(db) + "?application_name=lock_holder_test");
+  holder.exec("SELECT pg_advisory_lock(2281398760111336587)");
+  const auto result = migrate(cluster().url(db), {"--lock-timeout", "2s"});
+  BOOST_TEST(result.exit_code == 5, describe(result));
+  BOOST_TEST(result.elapsed < 6s, describe(result));
+  BOOST_TEST(contains(result.err, "application_name=lock_holder_test"), describe(result));
+  BOOST_TEST(contains(result.err, "gave up waiting for the migration lock after 2s"), describe(result));
+  BOOST_TEST(table_count(db, "'conversations','messages'") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(custom_schema_qualified_history_table) {
+  const auto db = cluster().create_database();
+  const auto result = migrate(cluster().url(db), {"--history-table", "ops.Schema_Log"});
+  BOOST_TEST(result.exit_code == 0, describe(result));
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM ops.schema_log", db) == "2");
+  BOOST_TEST(migrate(cluster().url(db), {"--history-table", "bad-name"}).exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(no_transaction_migrations_run_alone_and_stay_dirty_until_repaired) {
+  const auto db = cluster().create_database();
+  auto result = run_fixture("no_transaction", {"migrate"}, cluster().url(db));
+  BOOST_TEST(result.exit_code == 4, describe(result));
+  BOOST_TEST(contains(result.err, "0003_index_tags.up.sql:3:"), describe(result));
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_items_name'", db) == "1");
+  BOOST_TEST(cluster().scalar("SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM dbinit_schema_history", db) ==
+             "1:applied,2:applied,3:dirty");
+  // Every later run stops on the dirty mark, and says how to get out.
+  result = run_fixture("no_transaction", {"migrate"}, cluster().url(db));
+  BOOST_TEST(result.exit_code == 4, describe(result));
+  BOOST_TEST(contains(result.err, "dbinit migrate --repair 3"), describe(result));
+  // The operator fixes the cause, then repairs: the migration runs again.
+  cluster().query("CREATE TABLE tags (label text)", db);
+  result = run_fixture("no_transaction", {"migrate", "--repair", "3"}, cluster().url(db));
+  BOOST_TEST(result.exit_code == 0, describe(result));
+  BOOST_TEST(cluster().scalar("SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM dbinit_schema_history", db) ==
+             "1:applied,2:applied,3:applied");
+  BOOST_TEST(run_fixture("no_transaction", {"migrate", "--repair", "3"}, cluster().url(db)).exit_code == 4);
+}
+
+BOOST_AUTO_TEST_CASE(connection_lost_mid_migration_is_retried) {
+  PgCluster restarting;
+  const auto db = restarting.create_database();
+  Process dbinit(fixture_options("slow", {"migrate", "--backoff-max", "500ms"}, restarting.url(db)));
+  std::this_thread::sleep_for(1500ms);  // inside pg_sleep(3) of the first attempt
+  restarting.stop();
+  restarting.start();
+  const auto result = dbinit.wait();
+  BOOST_TEST(result.exit_code == 0, describe(result));
+  BOOST_TEST(contains(result.err, "reconnecting"), describe(result));
+  BOOST_TEST(restarting.scalar("SELECT count(*) FROM pg_tables WHERE tablename IN ('slow_start', 'slow_done')", db) == "2");
+  BOOST_TEST(restarting.scalar("SELECT count(*) FROM dbinit_schema_history", db) == "1");
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_during_a_migration_rolls_back_and_exits_143) {
+  const auto db = cluster().create_database();
+  Process dbinit(fixture_options("slow", {"--mode=exec", "--", "echo", "STARTED"}, cluster().url(db)));
+  std::this_thread::sleep_for(1500ms);
+  dbinit.send_signal(SIGTERM);
+  const auto result = dbinit.wait();
+  BOOST_TEST(result.exit_code == 143, describe(result));
+  BOOST_TEST(result.elapsed < 3s, describe(result));
+  BOOST_TEST(!contains(result.out, "STARTED"));
+  BOOST_TEST(table_count(db, "'slow_start','slow_done'") == "0");
+}
