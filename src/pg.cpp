@@ -86,25 +86,22 @@ std::optional<StatementError> first_error(const std::vector<PgResult>& results) 
 }
 
 std::string single_line(std::string_view message) {
+  // Lines joined with "; ", each trimmed: libpq indents its hints with a tab.
   std::string out;
-  bool pending_break = false;
-  for (const char c : message) {
-    if (c == '\n' || c == '\r') {
-      pending_break = true;
-      continue;
+  std::size_t start = 0;
+  while (start <= message.size()) {
+    auto end = message.find_first_of("\r\n", start);
+    if (end == std::string_view::npos) end = message.size();
+    auto line = message.substr(start, end - start);
+    const auto first = line.find_first_not_of(" \t");
+    if (first != std::string_view::npos) {
+      line = line.substr(first, line.find_last_not_of(" \t") - first + 1);
+      out += (out.empty() ? "" : "; ") + std::string(line);
     }
-    if (pending_break && !out.empty()) {
-      out += c == '\t' || c == ' ' ? "" : "; ";
-      pending_break = false;
-      if (c == '\t') {
-        out += ' ';
-        continue;
-      }
-    }
-    pending_break = false;
-    out += c == '\t' ? ' ' : c;
+    start = end + 1;
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  for (auto& c : out)
+    if (c == '\t') c = ' ';
   return out;
 }
 

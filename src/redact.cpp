@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 #include <regex>
 
@@ -15,9 +16,22 @@ const std::regex uri_password(R"(((?:postgres|postgresql)://[^:@/\s]*:)([^@\s]*)
 // password=value, quoted or bare, in a key=value string or libpq message.
 const std::regex keyword_password(R"((\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+))", std::regex::icase);
 
+bool is_word_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// A very short password ("pw") would otherwise shred ordinary words in every
+// message ("database"); those are replaced only where they stand alone.
 void replace_all(std::string& text, std::string_view needle) {
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + redacted.size()))
+  const bool whole_words_only = needle.size() < 6;
+  for (auto at = text.find(needle); at != std::string::npos;) {
+    const auto end = at + needle.size();
+    const bool alone = (at == 0 || !is_word_character(text[at - 1])) && (end >= text.size() || !is_word_character(text[end]));
+    if (whole_words_only && !alone) {
+      at = text.find(needle, at + 1);
+      continue;
+    }
     text.replace(at, needle.size(), redacted);
+    at = text.find(needle, at + redacted.size());
+  }
 }
 
 }  // namespace

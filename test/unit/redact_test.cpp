@@ -41,3 +41,11 @@ BOOST_AUTO_TEST_CASE(invalid_connection_strings_are_ignored_not_fatal) {
   redactor.add_connection_string("this is = not valid 'quote");
   BOOST_TEST(redactor.apply("plain text") == "plain text");
 }
+
+BOOST_AUTO_TEST_CASE(short_passwords_do_not_shred_ordinary_words) {
+  Redactor redactor;
+  redactor.add_secret("b");
+  BOOST_TEST(redactor.apply("database b ready: b") == "database ******** ready: ********");
+  redactor.add_secret("longer-secret");
+  BOOST_TEST(redactor.apply("xlonger-secretx") == "x********x");
+}
