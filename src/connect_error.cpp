@@ -35,7 +35,9 @@ constexpr Pattern patterns[] = {
     {"invalid sslmode value", FailureKind::fatal, "invalid connection string"},
     {"invalid port number", FailureKind::fatal, "invalid connection string"},
     {"invalid integer value", FailureKind::fatal, "invalid connection string"},
-    {"could not look up local user id", FailureKind::fatal, "no database user given"},
+    {"could not look up local user id", FailureKind::fatal,
+     "no database user given and the current user ID has no name here (no /etc/passwd entry): "
+     "put the user in DATABASE_URL or set PGUSER"},
     {"endpoint is disabled", FailureKind::fatal, "Neon endpoint is disabled"},
     {"endpoint cannot be found", FailureKind::fatal, "Neon endpoint not found"},
     {"endpoint id is not specified", FailureKind::fatal, "Neon endpoint not specified"},

@@ -36,7 +36,7 @@ constexpr OptionSpec option_specs[] = {
     {"backoff-max", Kind::duration, "DURATION", "5s", "largest retry delay ceiling"},
     {"skip-wait", Kind::flag, "BOOL", "false", "do not wait for the database"},
     {"skip-migrations", Kind::flag, "BOOL", "false", "do not apply migrations"},
-    {"migration-url", Kind::text, "URL", "derived",
+    {"migration-url", Kind::text, "URL", "",
      "direct (unpooled) URL for migrations; default: DATABASE_URL with a Neon '-pooler' host made direct",
      "DATABASE_URL_UNPOOLED"},
     {"history-table", Kind::text, "NAME", "dbinit_schema_history", "migration history table, may be schema.table"},
