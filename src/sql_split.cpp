@@ -8,6 +8,12 @@ namespace {
 
 bool is_blank(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
+// PostgreSQL's ident_cont: letters, digits, _, $ and any non-ASCII byte.
+bool is_identifier_char(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return std::isalnum(byte) || c == '_' || c == '$' || byte >= 0x80;
+}
+
 // $tag$ where tag is empty or an identifier not starting with a digit.
 std::size_t dollar_tag_length(std::string_view sql, std::size_t at) {
   if (sql[at] != '$') return 0;
@@ -17,24 +23,18 @@ std::size_t dollar_tag_length(std::string_view sql, std::size_t at) {
   return end < sql.size() && sql[end] == '$' ? end - at + 1 : 0;
 }
 
-// True when a statement holds something besides blanks and comments.
-bool has_content(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (is_blank(text[i])) continue;
-    if (text.substr(i, 2) == "--") {
-      i = text.find('\n', i);
-      if (i == std::string_view::npos) return false;
-      continue;
-    }
+// Just past the */ that closes the comment opened at `at`; comments nest.
+std::size_t after_block_comment(std::string_view text, std::size_t at) {
+  int depth = 0;
+  for (std::size_t i = at; i + 1 < text.size(); ++i) {
     if (text.substr(i, 2) == "/*") {
-      i = text.find("*/", i + 2);
-      if (i == std::string_view::npos) return false;
+      ++depth, ++i;
+    } else if (text.substr(i, 2) == "*/") {
       ++i;
-      continue;
+      if (--depth == 0) return i + 1;
     }
-    return true;
   }
-  return false;
+  return text.size();
 }
 
 std::size_t first_content(std::string_view text) {
@@ -46,14 +46,16 @@ std::size_t first_content(std::string_view text) {
       const auto end = text.find('\n', i);
       i = end == std::string_view::npos ? text.size() : end + 1;
     } else if (text.substr(i, 2) == "/*") {
-      const auto end = text.find("*/", i + 2);
-      i = end == std::string_view::npos ? text.size() : end + 2;
+      i = after_block_comment(text, i);
     } else {
       break;
     }
   }
   return i;
 }
+
+// True when a statement holds something besides blanks and comments.
+bool has_content(std::string_view text) { return first_content(text) < text.size(); }
 
 }  // namespace
 
@@ -82,7 +84,9 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
       --i;
     } else if (c == '\'' || c == '"') {
       // E'...' strings allow backslash escapes; standard strings double the quote.
-      const bool escapes = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e');
+      // The E must be a token of its own: ESCAPE'\' is a keyword and a standard string.
+      const bool escapes = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+                           (i == 1 || !is_identifier_char(sql[i - 2]));
       for (++i; i < sql.size(); ++i) {
         if (escapes && sql[i] == '\\') ++i;
         else if (sql[i] == c && i + 1 < sql.size() && sql[i + 1] == c) ++i;
