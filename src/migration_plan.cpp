@@ -163,10 +163,11 @@ std::vector<StatusRow> migration_status(const std::vector<Migration>& embedded, 
 ExitCode status_exit_code(const std::vector<StatusRow>& rows, const std::vector<Migration>& embedded) {
   const long long newest_embedded = embedded.empty() ? 0 : embedded.back().version;
   auto any = [&](auto predicate) { return std::any_of(rows.begin(), rows.end(), predicate); };
+  // The same order as plan_migrations: a dirty migration is reported first.
+  if (any([](const auto& row) { return row.state == MigrationState::dirty; })) return ExitCode::migration_failed;
   if (any([](const auto& row) { return row.state == MigrationState::checksum_mismatch; }) ||
       any([&](const auto& row) { return row.state == MigrationState::unknown && row.version < newest_embedded; }))
     return ExitCode::migration_drift;
-  if (any([](const auto& row) { return row.state == MigrationState::dirty; })) return ExitCode::migration_failed;
   if (any([](const auto& row) { return row.state == MigrationState::pending; })) return ExitCode::pending;
   return ExitCode::ok;
 }

@@ -70,8 +70,24 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
     }
     start = end + 1;
   };
+  // SQL-standard function bodies (BEGIN ATOMIC ... END, PostgreSQL 14+)
+  // hold semicolons; CASE ... END nests inside them. Tracked as psql does.
+  int atomic_depth = 0;
+  std::string previous_word;
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
+    if (std::isalpha(static_cast<unsigned char>(c)) && (i == 0 || !is_identifier_char(sql[i - 1]))) {
+      std::size_t end = i;
+      while (end < sql.size() && is_identifier_char(sql[end])) ++end;
+      std::string word(sql.substr(i, end - i));
+      for (auto& letter : word) letter = static_cast<char>(std::toupper(static_cast<unsigned char>(letter)));
+      if (word == "ATOMIC" && previous_word == "BEGIN") ++atomic_depth;
+      else if (atomic_depth > 0 && word == "CASE") ++atomic_depth;
+      else if (atomic_depth > 0 && word == "END") --atomic_depth;
+      previous_word = std::move(word);
+      i = end - 1;  // a quote right after the word (E'...') is read next
+      continue;
+    }
     if (c == '-' && sql.substr(i, 2) == "--") {
       i = sql.find('\n', i);
       if (i == std::string_view::npos) break;
@@ -96,7 +112,7 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
       const auto tag = sql.substr(i, tag_length);
       const auto close = sql.find(tag, i + tag_length);
       i = close == std::string_view::npos ? sql.size() : close + tag_length - 1;
-    } else if (c == ';') {
+    } else if (c == ';' && atomic_depth == 0) {
       finish(i);
     }
   }

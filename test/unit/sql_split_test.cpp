@@ -181,3 +181,13 @@ BOOST_AUTO_TEST_CASE(character_count_counts_code_points) {
   BOOST_TEST(character_count("aé日b") == 4u);
   BOOST_TEST(character_count("😀") == 1u);
 }
+
+BOOST_AUTO_TEST_CASE(atomic_bodies_with_case_keep_their_semicolons) {
+  const auto statements = split_statements(
+      "CREATE FUNCTION sign_of(x int) RETURNS text LANGUAGE sql\n"
+      "BEGIN ATOMIC\n  SELECT CASE WHEN x < 0 THEN 'neg' ELSE 'pos' END;\nEND;\nSELECT 2;");
+  BOOST_TEST_REQUIRE(statements.size() == 2u);
+  BOOST_TEST(statements[1].text == "SELECT 2");
+  // Words inside strings and comments do not count.
+  BOOST_TEST(split_statements("SELECT 'begin atomic'; -- begin atomic\nSELECT 3;").size() == 2u);
+}
