@@ -69,6 +69,21 @@ int applied_count(const ProcessResult& result) {
   return std::regex_search(result.err, match, applied) ? std::stoi(match[1]) : -1000;
 }
 
+// Starts `count` dbinit migrate processes at once; every one must succeed.
+// Returns how many migrations they applied between them.
+int migrations_applied_by_replicas(int count, const std::string& url) {
+  std::vector<std::unique_ptr<Process>> replicas;
+  for (int i = 0; i < count; ++i)
+    replicas.push_back(std::make_unique<Process>(dbinit_options({"migrate"}, {{"DATABASE_URL", url}})));
+  int applied = 0;
+  for (auto& replica : replicas) {
+    const auto result = replica->wait();
+    BOOST_TEST(result.exit_code == 0, describe(result));
+    applied += applied_count(result);
+  }
+  return applied;
+}
+
 struct Session {
   std::unique_ptr<PGconn, decltype(&PQfinish)> connection;
   explicit Session(const std::string& conninfo) : connection(PQconnectdb(conninfo.c_str()), &PQfinish) {
@@ -131,30 +146,14 @@ BOOST_AUTO_TEST_CASE(tables_created_earlier_by_create_all_are_adopted) {
 
 BOOST_AUTO_TEST_CASE(sixteen_replicas_at_once_apply_each_migration_exactly_once) {
   const auto db = cluster().create_database();
-  std::vector<std::unique_ptr<Process>> replicas;
-  for (int i = 0; i < 16; ++i) replicas.push_back(std::make_unique<Process>(dbinit_options({"migrate"}, {{"DATABASE_URL", cluster().url(db)}})));
-  int applied = 0;
-  for (auto& replica : replicas) {
-    const auto result = replica->wait();
-    BOOST_TEST(result.exit_code == 0, describe(result));
-    applied += applied_count(result);
-  }
-  BOOST_TEST(applied == 2);
+  BOOST_TEST(migrations_applied_by_replicas(16, cluster().url(db)) == 2);
   BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == "2");
 }
 
 BOOST_AUTO_TEST_CASE(sixteen_replicas_through_pgbouncer_in_transaction_mode) {
   const auto db = cluster().create_database();
   PgBouncer bouncer(cluster());
-  std::vector<std::unique_ptr<Process>> replicas;
-  for (int i = 0; i < 16; ++i) replicas.push_back(std::make_unique<Process>(dbinit_options({"migrate"}, {{"DATABASE_URL", bouncer.url(db)}})));
-  int applied = 0;
-  for (auto& replica : replicas) {
-    const auto result = replica->wait();
-    BOOST_TEST(result.exit_code == 0, describe(result));
-    applied += applied_count(result);
-  }
-  BOOST_TEST(applied == 2);
+  BOOST_TEST(migrations_applied_by_replicas(16, bouncer.url(db)) == 2);
   BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == "2");
   BOOST_TEST(table_count(db, "'conversations','messages'") == "2");
 }
