@@ -119,7 +119,7 @@ class Supervisor {
     log::Fields fields{{"signal", signal_name(received)}, {"to", whom}};
     if (sent != received) fields.emplace_back("as", signal_name(sent));
     log_line(log::Level::debug, "forwarding a signal", fields);
-    // ESRCH: the child exited and its SIGCHLD is still on the way.
+    // ESRCH: no process is left to receive it (an emptied process group).
     if (::kill(target, sent) != 0 && errno != ESRCH)
       log_system_error("forwarding " + signal_name(sent) + " to " + whom, errno);
   }
