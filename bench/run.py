@@ -1,0 +1,774 @@
+#!/usr/bin/env python3
+"""The measurements of scripts/bench; run it through that script, which
+installs the tools, builds the binaries and starts the cluster and the proxy.
+
+Every tool runs as a child spawned with posix_spawn, and wall time is
+measured around spawn..wait4. Peak RSS comes from separate runs under GNU
+time (%M: the largest resident set of the process and the children it waited
+for): a child of this Python process would start with the parent's resident
+set as its high-water mark. Each row prints as soon as it is measured; all of
+them, with the machine and the date, go to --out.
+"""
+import argparse
+import datetime
+import hashlib
+import os
+import pathlib
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import psycopg2
+
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+GNU_TIME = "/usr/bin/time"
+CHATBOT_TABLES = ("conversations", "messages")
+
+
+def reps(full: int, quick: int) -> int:
+    return quick if QUICK else full
+
+
+def progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+# --- running things ---------------------------------------------------------------
+
+@dataclass
+class Run:
+    wall: float  # seconds
+    rss_kb: int
+    exit_code: int
+    stderr_path: pathlib.Path
+
+
+def spawn(argv, env, stderr_path: pathlib.Path) -> int:
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, str(stderr_path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+    ]
+    return os.posix_spawn(argv[0], argv, env, file_actions=actions)
+
+
+def error_line(path: pathlib.Path) -> str:
+    """The line of a failed run's stderr that names the error."""
+    try:
+        lines = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    for line in reversed(lines):
+        if re.match(r"^[\w.]+(Error|Exception)\b", line) or re.search(r"\bERROR\b", line):
+            return line.strip()
+    return lines[-1].strip() if lines else ""
+
+
+def last_lines(path: pathlib.Path, count: int = 5) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").strip().splitlines()[-count:])
+    except OSError:
+        return ""
+
+
+class Runner:
+    def __init__(self, work: pathlib.Path):
+        self.work = work
+        self.base_env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(work)}
+
+    def env(self, **extra) -> dict:
+        return {**self.base_env, **extra}
+
+    def run(self, argv, env, check: bool = True, rss: bool = False) -> Run:
+        """Runs argv; with rss, under GNU time, whose %M goes to Run.rss_kb (wall then includes time's own start)."""
+        stderr_path = self.work / "stderr.txt"
+        rss_path = self.work / "rss.txt"
+        spawned = [GNU_TIME, "-f", "%M", "-o", str(rss_path), "--"] + list(argv) if rss else argv
+        start = time.perf_counter()
+        pid = spawn(spawned, env, stderr_path)
+        _, status, _ = os.wait4(pid, 0)
+        wall = time.perf_counter() - start
+        peak = int(rss_path.read_text().split()[-1]) if rss else 0
+        result = Run(wall, peak, os.waitstatus_to_exitcode(status), stderr_path)
+        if check and result.exit_code != 0:
+            raise BenchError(f"{' '.join(argv)} exited with {result.exit_code}:\n{last_lines(stderr_path, 15)}")
+        return result
+
+    def run_at_once(self, argv, env, count: int):
+        """Starts `count` copies as fast as possible; returns (total seconds, runs)."""
+        paths = [self.work / f"replica-{i}.stderr" for i in range(count)]
+        start = time.perf_counter()
+        pids = {spawn(argv, env, path): path for path in paths}
+        runs = []
+        while pids:
+            pid, status, _ = os.wait4(-1, 0)
+            if pid in pids:
+                runs.append(Run(time.perf_counter() - start, 0, os.waitstatus_to_exitcode(status), pids.pop(pid)))
+        return time.perf_counter() - start, runs
+
+
+# --- the cluster and its log ------------------------------------------------------
+
+LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) \S+ \[(\d+)\] app=(\S*) (\w+):  (.*)$")
+
+
+@dataclass
+class Session:
+    received: datetime.datetime
+    authorized: datetime.datetime = None
+    ended: datetime.datetime = None
+    application: str = ""
+    statements: int = 0
+    server_seconds: float = 0.0  # the statements' execution time (log_duration)
+
+
+@dataclass
+class LinkStats:
+    """What the server saw of one run: sessions and statements."""
+    sessions: list = field(default_factory=list)
+
+    @property
+    def connections(self) -> int:
+        return len(self.sessions)
+
+    @property
+    def statements(self) -> int:
+        return sum(session.statements for session in self.sessions)
+
+    def round_trips_after_connect(self, rtt: float, offset: float = 0.0) -> float:
+        """Server time from 'authorized' to 'disconnection', less the time spent
+        executing statements, in round trips.
+
+        The interval also holds one extra round trip: the way of the last
+        authentication message to the client and of the client's close back
+        to the server. What remains beyond whole round trips is the client's
+        own work. Sessions without authentication (pg_isready's probe) count 0.
+        `offset` is subtracted per session: what a connect-and-close session
+        measures (the server's own start-up after the authorization line).
+        """
+        total = 0.0
+        for session in self.sessions:
+            if session.authorized and session.ended:
+                idle = (session.ended - session.authorized).total_seconds() - session.server_seconds
+                total += idle / rtt - 1 - offset
+        return total
+
+
+class Cluster:
+    def __init__(self, port: int, proxy_port: int, password: str, log_path: pathlib.Path):
+        self.port, self.proxy_port, self.password, self.log_path = port, proxy_port, password, log_path
+        self.admin = self.connect("postgres")
+        self.databases = 0
+
+    def connect(self, database: str, slow: bool = False, application: str = "bench_admin"):
+        connection = psycopg2.connect(host="127.0.0.1", port=self.proxy_port if slow else self.port, user="postgres",
+                                      password=self.password, dbname=database, application_name=application)
+        connection.autocommit = True
+        return connection
+
+    def url(self, database: str, application: str, slow: bool = False) -> str:
+        port = self.proxy_port if slow else self.port
+        return f"postgresql://postgres:{self.password}@127.0.0.1:{port}/{database}?application_name={application}"
+
+    def create_database(self, prefix: str) -> str:
+        self.databases += 1
+        name = f"{prefix}_{self.databases}"
+        with self.admin.cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {name}")
+        return name
+
+    def drop_database(self, name: str) -> None:
+        with self.admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+    def query(self, database: str, sql: str):
+        connection = self.connect(database)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return cursor.fetchall()
+        finally:
+            connection.close()
+
+    def setting(self, name: str) -> str:
+        with self.admin.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return cursor.fetchone()[0]
+
+    def log_offset(self) -> int:
+        return self.log_path.stat().st_size
+
+    def link_stats(self, start: int) -> LinkStats:
+        """Sessions that began after log offset `start`, once all of them ended."""
+        deadline = time.monotonic() + 5
+        while True:
+            with self.log_path.open("rb") as log:
+                log.seek(start)
+                text = log.read().decode(errors="replace")
+            sessions = self.parse_sessions(text)
+            if all(s.ended or not s.authorized for s in sessions) or time.monotonic() > deadline:
+                return LinkStats(sessions)
+            time.sleep(0.05)
+
+    @staticmethod
+    def parse_sessions(text: str) -> list:
+        sessions, current = [], {}
+        for line in text.splitlines():
+            match = LOG_LINE.match(line)
+            if not match:
+                continue  # continuation of a multi-line statement
+            stamp, pid, _, level, message = match.groups()
+            when = datetime.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f")
+            if message.startswith("connection received:"):
+                current[pid] = Session(received=when)
+                sessions.append(current[pid])
+                continue
+            session = current.get(pid)
+            if session is None:
+                continue  # the admin connection, or a session begun before `start`
+            if message.startswith("connection authorized:"):
+                session.authorized = when
+                found = re.search(r"application_name=(\S+)", message)
+                session.application = found.group(1) if found else ""
+            elif level == "LOG" and (message.startswith("statement: ") or message.startswith("execute ")):
+                session.statements += 1
+            elif level == "LOG" and message.startswith("duration: "):
+                session.server_seconds += float(message.split()[1]) / 1000
+            elif message.startswith("disconnection:"):
+                session.ended = when
+        return sessions
+
+
+# --- statistics and Markdown ----------------------------------------------------
+
+def spread(values):
+    """(median, 10th percentile, 90th percentile)."""
+    values = list(values)
+    middle = statistics.median(values)
+    if len(values) < 2:
+        return middle, middle, middle
+    deciles = statistics.quantiles(values, n=10, method="inclusive")
+    return middle, deciles[0], deciles[-1]
+
+
+def ms(seconds: float) -> str:
+    value = seconds * 1000
+    if abs(value) >= 10000:
+        return f"{seconds:.1f} s"
+    if abs(value) >= 1000:
+        return f"{seconds:.2f} s"
+    if abs(value) >= 100:
+        return f"{value:.0f} ms"
+    if abs(value) >= 10:
+        return f"{value:.1f} ms"
+    return f"{value:.2f} ms"
+
+
+def mib(kb: float) -> str:
+    return f"{kb / 1024:.1f} MiB"
+
+
+def with_spread(values, unit=ms) -> str:
+    middle, low, high = spread(values)
+    return f"{unit(middle)} ({unit(low)}–{unit(high)})"
+
+
+def ratio(ours: float, theirs: float) -> str:
+    if theirs == 0:
+        return "–"
+    value = ours / theirs
+    return f"{value:.0f}" if value >= 10 else f"{value:.2f}" if value >= 0.1 else f"{value:.3f}"
+
+
+def plural(count: str, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == "1" else "s")
+
+
+def table(headers, rows) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+class Report:
+    def __init__(self):
+        self.sections = []
+
+    def add(self, text: str) -> None:
+        self.sections.append(text)
+        print(text + "\n", flush=True)
+
+
+def file_checksum(path: pathlib.Path) -> str:
+    """dbinit's migration checksum: SHA-256 of the file without a BOM, with LF line endings."""
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- the benchmarks ---------------------------------------------------------------
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.rtt = args.rtt_ms / 1000
+        self.work = pathlib.Path(args.work)
+        self.runner = Runner(self.work)
+        self.cluster = Cluster(args.pg_port, args.proxy_port, args.password, pathlib.Path(args.server_log))
+        self.report = Report()
+        self.summary = []  # one line per row, for the top of the results
+        self.alembic = self.which("alembic")
+        self.alembic_ini = str(pathlib.Path(args.alembic_dir).resolve() / "alembic.ini")
+        self.alembic_many_ini = str(pathlib.Path(args.alembic_many_dir).resolve() / "alembic.ini")
+        self.noop_script = str(pathlib.Path(__file__).resolve().parent / "noop_check.sh")
+        # What bench/noop_check.sh compares: version:checksum, as dbinit computes them.
+        self.expected_history = ",".join(
+            f"{int(path.name.split('_')[0])}:{file_checksum(path)}"
+            for path in sorted(pathlib.Path(args.sql_dir).glob("*.up.sql")))
+
+    def which(self, name: str) -> str:
+        """A program from the system PATH the tools run with (never a pyenv shim)."""
+        path = shutil.which(name, path=self.runner.base_env["PATH"])
+        if not path:
+            raise BenchError(f"{name} not found in {self.runner.base_env['PATH']}")
+        return path
+
+    # The commands of each tool, against `database` as `application`.
+    def dbinit_migrate(self, database, application, slow=False, binary=None):
+        return [binary or self.args.dbinit, "migrate"], self.runner.env(
+            DATABASE_URL=self.cluster.url(database, application, slow))
+
+    def alembic_upgrade(self, database, application, slow=False, ini=None):
+        return [self.alembic, "-c", ini or self.alembic_ini, "upgrade", "head"], self.runner.env(
+            DATABASE_URL=self.cluster.url(database, application, slow))
+
+    def shell_check(self, database, application, slow=False):
+        return ["/bin/bash", self.noop_script], self.runner.env(
+            DATABASE_URL=self.cluster.url(database, application, slow), EXPECTED_HISTORY=self.expected_history)
+
+    # Checks that a run left the schema it should have.
+    def check_chatbot_schema(self, database, tool):
+        tables = {row[0] for row in self.cluster.query(
+            database, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        if not set(CHATBOT_TABLES) <= tables:
+            return False
+        if tool == "dbinit":
+            rows = self.cluster.query(database, "SELECT version, state FROM dbinit_schema_history ORDER BY version")
+            return rows == [(1, "applied"), (2, "applied")]
+        return self.cluster.query(database, "SELECT version_num FROM alembic_version") == [("0002",)]
+
+    def check_many_schema(self, database):
+        count = self.cluster.query(database, "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'bench_step_%'")
+        return count[0][0] == self.args.many
+
+    def require(self, ok: bool, what: str) -> None:
+        if not ok:
+            raise BenchError(what)
+
+    def compare(self, commands, runs: int, rss_runs: int, check=None):
+        """Runs each tool's command `runs` times for wall time and `rss_runs` times
+        under GNU time for peak RSS, tools interleaved.
+
+        commands: tool -> () -> (argv, env, database). With `check`, each run
+        gets its own new database, checked with check(database, tool) and dropped.
+        Returns ({tool: [seconds]}, {tool: [KiB]}).
+        """
+        wall = {tool: [] for tool in commands}
+        rss = {tool: [] for tool in commands}
+        for i in range(max(runs, rss_runs)):
+            for tool, command in commands.items():
+                for measure_rss in [False] * (i < runs) + [True] * (i < rss_runs):
+                    argv, env, database = command()
+                    run = self.runner.run(argv, env, rss=measure_rss)
+                    if check:
+                        self.require(check(database, tool), f"{tool} left a wrong schema in {database}")
+                        self.cluster.drop_database(database)
+                    (rss[tool] if measure_rss else wall[tool]).append(run.rss_kb if measure_rss else run.wall)
+        return wall, rss
+
+    def fresh_command(self, tool, prefix, slow=False, many=False):
+        """A command that runs `tool` on a new database."""
+        def command():
+            database = self.cluster.create_database(f"{prefix}_{tool}")
+            if tool == "dbinit":
+                argv, env = self.dbinit_migrate(database, "bench_dbinit", slow,
+                                                binary=self.args.dbinit_many if many else None)
+            else:
+                argv, env = self.alembic_upgrade(database, "bench_alembic", slow,
+                                                 ini=self.alembic_many_ini if many else None)
+            return argv, env, database
+        return command
+
+    # 1 ---------------------------------------------------------------------------
+    def noop(self):
+        progress("1/7 no-op start")
+        self.noop_db = {"dbinit": self.cluster.create_database("noop_dbinit"),
+                        "alembic": self.cluster.create_database("noop_alembic")}
+        self.runner.run(*self.dbinit_migrate(self.noop_db["dbinit"], "bench_setup"))
+        self.runner.run(*self.alembic_upgrade(self.noop_db["alembic"], "bench_setup"))
+        commands = {
+            "dbinit": lambda: (*self.dbinit_migrate(self.noop_db["dbinit"], "bench_dbinit"), None),
+            "alembic": lambda: (*self.alembic_upgrade(self.noop_db["alembic"], "bench_alembic"), None),
+            "shell": lambda: (*self.shell_check(self.noop_db["dbinit"], "bench_shell"), None),
+        }
+        for command in commands.values():  # warm-up: page cache, .pyc files
+            self.runner.run(*command()[:2])
+        wall, rss = self.compare(commands, reps(20, 3), reps(5, 2))
+        labels = {"dbinit": "`dbinit migrate`", "alembic": "`alembic upgrade head`",
+                  "shell": "`pg_isready` + `psql` script (bench/noop_check.sh)"}
+        median = {tool: statistics.median(values) for tool, values in wall.items()}
+        median_rss = {tool: statistics.median(values) for tool, values in rss.items()}
+        self.summary.append(
+            f"No-op start: `dbinit migrate` {ms(median['dbinit'])} ({mib(median_rss['dbinit'])} peak RSS) vs "
+            f"`alembic upgrade head` {ms(median['alembic'])} ({mib(median_rss['alembic'])}): "
+            f"{ratio(median['dbinit'], median['alembic'])}×; vs a pg_isready + psql script {ms(median['shell'])}: "
+            f"{ratio(median['dbinit'], median['shell'])}×.")
+        rows = []
+        for tool, label in labels.items():
+            mine = tool == "dbinit"
+            rows.append([label, with_spread(wall[tool]), with_spread(rss[tool], mib),
+                         "–" if mine else ratio(statistics.median(wall["dbinit"]), statistics.median(wall[tool])),
+                         "–" if mine else ratio(statistics.median(rss["dbinit"]), statistics.median(rss[tool]))])
+        self.report.add(
+            f"## 1. No-op start (database already current)\n\n"
+            f"Wall time: median (10th–90th percentile) over {len(wall['dbinit'])} runs each, after one warm-up run. "
+            f"Peak RSS: {len(rss['dbinit'])} runs under GNU time, the largest process of the run (for the script: "
+            f"bash, pg_isready or psql).\n\n" +
+            table(["tool", "wall time", "peak RSS", "dbinit / tool (time)", "dbinit / tool (RSS)"], rows))
+
+    # 2 ---------------------------------------------------------------------------
+    def fresh(self):
+        progress("2/7 fresh database")
+        commands = {tool: self.fresh_command(tool, "fresh") for tool in ("dbinit", "alembic")}
+        wall, rss = self.compare(commands, reps(5, 2), reps(3, 1), check=self.check_chatbot_schema)
+        ours, theirs = statistics.median(wall["dbinit"]), statistics.median(wall["alembic"])
+        self.summary.append(f"Fresh database (chatbot schema): dbinit {ms(ours)} vs Alembic {ms(theirs)}: "
+                            f"{ratio(ours, theirs)}×.")
+        rows = [["`dbinit migrate`", with_spread(wall["dbinit"]), with_spread(rss["dbinit"], mib), "–"],
+                ["`alembic upgrade head`", with_spread(wall["alembic"]), with_spread(rss["alembic"], mib),
+                 ratio(ours, theirs)]]
+        self.report.add(
+            f"## 2. Fresh database: create the chatbot schema (2 migrations)\n\n"
+            f"Each run on a new database. Wall time: median (10th–90th percentile) over {len(wall['dbinit'])} runs; "
+            f"peak RSS: {len(rss['dbinit'])} runs under GNU time.\n\n" +
+            table(["tool", "wall time", "peak RSS", "dbinit / tool (time)"], rows))
+
+    # 3 ---------------------------------------------------------------------------
+    def many(self):
+        count = self.args.many
+        progress(f"3/7 {count} migrations")
+        # Warm-up without a database: Alembic compiles its revision files once.
+        self.runner.run([self.alembic, "-c", self.alembic_many_ini, "heads"], self.runner.env())
+        self.runner.run([self.args.dbinit_many, "--version"], self.runner.env())
+        commands = {tool: self.fresh_command(tool, "many", many=True) for tool in ("dbinit", "alembic")}
+        wall, rss = self.compare(commands, reps(3, 1), reps(2, 1), check=lambda database, _: self.check_many_schema(database))
+        ours = statistics.median(wall["dbinit"])
+        theirs = statistics.median(wall["alembic"])
+        self.summary.append(f"{count:,} migrations: dbinit {ms(ours)} ({ms(ours / count)} per migration) vs Alembic "
+                            f"{ms(theirs)} ({ms(theirs / count)}): {ratio(ours, theirs)}×.")
+        rows = []
+        for tool, label in (("dbinit", "`dbinit migrate` (build-bench/dbinit)"),
+                            ("alembic", f"`alembic upgrade head` ({count} revisions)")):
+            rows.append([label, with_spread(wall[tool]), ms(statistics.median(wall[tool]) / count),
+                         with_spread(rss[tool], mib),
+                         "–" if tool == "dbinit" else ratio(ours, theirs)])
+        self.report.add(
+            f"## 3. Many migrations: {count:,} trivial migrations on a fresh database\n\n"
+            f"Each migration creates one empty table (`CREATE TABLE bench_step_NNNN (id integer)`), the same SQL "
+            f"for both tools. dbinit commits each migration in its own transaction (one round trip each); Alembic, "
+            f"as configured by default, runs them all in one transaction. *Per migration* = wall time ÷ {count:,}. "
+            f"Wall time: median (10th–90th percentile) over {len(wall['dbinit'])} runs, each on a new database; "
+            f"peak RSS: {len(rss['dbinit'])} runs under GNU time.\n\n" +
+            table(["tool", "wall time", "per migration", "peak RSS", "dbinit / tool (time)"], rows))
+
+    # 4 ---------------------------------------------------------------------------
+    def slow_link(self):
+        progress("4/7 over a slow link")
+        rtt = self.rtt
+
+        def measured(argv, env, database=None, tool=None):
+            start = self.cluster.log_offset()
+            run = self.runner.run(argv, env)
+            stats = self.cluster.link_stats(start)
+            if database:
+                self.require(self.check_chatbot_schema(database, tool), f"{tool} left a wrong schema in {database}")
+                self.cluster.drop_database(database)
+            return run, stats
+
+        # A session that connects and closes has no round trip after connecting;
+        # what it measures is subtracted from every session below.
+        calibration = []
+        for _ in range(reps(10, 3)):
+            start = self.cluster.log_offset()
+            self.cluster.connect(self.noop_db["dbinit"], slow=True, application="bench_calibration").close()
+            stats = self.cluster.link_stats(start)
+            self.require(stats.connections == 1 and stats.statements == 0, "calibration session sent statements")
+            calibration.append(stats.round_trips_after_connect(rtt))
+        offset = statistics.median(calibration)
+
+        noop = {"dbinit": [], "alembic": [], "shell": []}
+        for _ in range(reps(10, 2)):
+            noop["dbinit"].append(measured(*self.dbinit_migrate(self.noop_db["dbinit"], "bench_dbinit", slow=True)))
+            noop["alembic"].append(measured(*self.alembic_upgrade(self.noop_db["alembic"], "bench_alembic", slow=True)))
+            noop["shell"].append(measured(*self.shell_check(self.noop_db["dbinit"], "bench_shell", slow=True)))
+        fresh = {"dbinit": [], "alembic": []}
+        for _ in range(reps(5, 2)):
+            for tool in fresh:
+                fresh[tool].append(measured(*self.fresh_command(tool, "slow", slow=True)(), tool))
+
+        rows, link = [], {}
+        for case, results in (("no-op", noop), ("fresh", fresh)):
+            ours = statistics.median(run.wall for run, _ in results["dbinit"])
+            for tool, label in (("dbinit", "dbinit"), ("alembic", "Alembic"), ("shell", "pg_isready + psql")):
+                if tool not in results:
+                    continue
+                pairs = results[tool]
+                wall = [run.wall for run, _ in pairs]
+                after = statistics.median(stats.round_trips_after_connect(rtt, offset) for _, stats in pairs)
+                statements = statistics.median(stats.statements for _, stats in pairs)
+                link[(case, tool)] = (ms(statistics.median(wall)), f"{statements:g}", f"{after:.1f}")
+                rows.append([
+                    case, label, with_spread(wall),
+                    "–" if tool == "dbinit" else ratio(ours, statistics.median(wall)),
+                    f"{statistics.median(wall) / rtt:.1f}",
+                    f"{statistics.median(stats.connections for _, stats in pairs):g}",
+                    f"{statements:g}", f"{after:.1f}",
+                ])
+        for case in ("no-op", "fresh"):
+            (ours_wall, ours_statements, ours_trips), (wall, statements, trips) = link[(case, "dbinit")], link[(case, "alembic")]
+            self.summary.append(
+                f"{case.capitalize()} start over a {self.args.rtt_ms:g} ms round-trip link: dbinit {ours_wall}, "
+                f"{plural(ours_statements, 'statement')}, {ours_trips} round trips after connecting; Alembic {wall}, "
+                f"{plural(statements, 'statement')}, {trips} round trips.")
+        self.report.add(
+            f"## 4. Over a slow link ({self.args.rtt_ms:g} ms round trip)\n\n"
+            f"Through bench/delay_proxy.py, which holds every chunk {self.args.rtt_ms / 2:g} ms in each direction. "
+            f"Median (10th–90th percentile) over {len(noop['dbinit'])} no-op and {len(fresh['dbinit'])} fresh runs "
+            f"(fresh: a new database each). *wall ÷ RTT* includes process start and connecting (SSL request and "
+            f"SCRAM: 4 round trips per libpq connection). From the server's log: *connections*; *statements*, "
+            f"every `statement:` line (with psycopg2's BEGIN and SQLAlchemy's start-up queries); and "
+            f"*round trips after connect* = (disconnection − authorization − statement execution time) ÷ RTT − 1 "
+            f"− {offset:.2f}, summed over the run's connections. The − 1 is the way of the server's last "
+            f"start-up message to the client and of the client's close back; {offset:.2f} is what a session that "
+            f"connects and closes at once measures (median of {len(calibration)}: the server's own start-up after "
+            f"logging the authorization). What remains above a whole number is the client's own work between "
+            f"round trips; pg_isready's probe never authenticates and counts 0.\n\n" +
+            table(["database", "tool", "wall time", "dbinit / tool", "wall ÷ RTT", "connections", "statements",
+                   "round trips after connect"], rows))
+
+    # 5 ---------------------------------------------------------------------------
+    def replicas(self):
+        progress("5/7 concurrent replicas")
+        trials = reps(5, 2)
+        rows, errors, outcome = [], {}, {}
+        for count in (16, 64):
+            results = {"dbinit": [], "alembic": []}
+            for _ in range(trials):
+                for tool in results:
+                    argv, env, database = self.fresh_command(tool, "replicas")()
+                    total, runs = self.runner.run_at_once(argv, env, count)
+                    failed = [run for run in runs if run.exit_code != 0]
+                    for run in failed:
+                        message = re.sub(r"\d+", "N", error_line(run.stderr_path) or f"exit code {run.exit_code}")
+                        errors[(tool, message[:200])] = errors.get((tool, message[:200]), 0) + 1
+                    results[tool].append((total, len(failed), self.check_chatbot_schema(database, tool)))
+                    self.cluster.drop_database(database)
+            ours = statistics.median(total for total, _, _ in results["dbinit"])
+            for tool, label in (("dbinit", "`dbinit migrate`"), ("alembic", "`alembic upgrade head`")):
+                trial_results = results[tool]
+                failures = [failed for _, failed, _ in trial_results]
+                total = statistics.median(t for t, _, _ in trial_results)
+                outcome[(count, tool)] = f"{sum(failures)} failed of {count * trials}, {ms(total)}"
+                rows.append([count, label,
+                             f"{sum(failures)} of {count * trials} ({', '.join(map(str, failures))})",
+                             f"{sum(ok for _, _, ok in trial_results)} of {trials}",
+                             with_spread(t for t, _, _ in trial_results),
+                             "–" if tool == "dbinit" else ratio(ours, total)])
+        for count in (16, 64):
+            self.summary.append(f"{count} replicas at once, {trials} trials: dbinit {outcome[(count, 'dbinit')]}; "
+                                f"Alembic {outcome[(count, 'alembic')]} (median total time per trial).")
+        notes = "\n".join(f"- {tool}, {n}×: `{message}`" for (tool, message), n in sorted(errors.items()))
+        self.report.add(
+            f"## 5. Concurrent replicas on a fresh database\n\n"
+            f"N processes started at once against one new database, {trials} trials each. *Failures*: processes "
+            f"that exited non-zero (per trial in parentheses). *Schema correct*: both tables exist and the "
+            f"history holds exactly the two versions. *Total time*: from the first start to the last exit, "
+            f"median (10th–90th percentile).\n\n" +
+            table(["replicas", "tool", "failures", "schema correct", "total time", "dbinit / tool (time)"], rows) +
+            ("\n\nError of the failed processes (digits as N):\n\n" + notes if notes else ""))
+
+    # 6 ---------------------------------------------------------------------------
+    def as_init(self):
+        progress("6/7 as init")
+        dbinit_help = subprocess.run([self.args.dbinit, "--help"], capture_output=True, text=True).stdout
+        inits = []
+        ours = None
+        if re.search(r"--mode\b.*supervise", dbinit_help):
+            ours = "dbinit --skip-wait --skip-migrations --mode supervise"
+            inits.append((ours, [self.args.dbinit, "--skip-wait", "--skip-migrations", "--mode", "supervise", "--"]))
+        else:
+            progress("this dbinit has no --mode supervise; row 6 lists the other inits only")
+        for label, argv in (("tini -s", ["tini", "-s", "--"]), ("tini-static -s", ["tini-static", "-s", "--"]),
+                            ("dumb-init", ["dumb-init", "--"]), ("catatonit", ["catatonit", "--"])):
+            inits.append((label, [self.which(argv[0])] + argv[1:]))
+        sleep, true = self.which("sleep"), self.which("true")
+        env = self.runner.env()
+
+        resident = {label: [] for label, _ in inits}
+        for _ in range(reps(5, 2)):
+            for label, argv in inits:
+                resident[label].append(self.supervising_rss(argv + [sleep, "60"], env))
+
+        # Each X -- true is paired with a run of true alone just before it.
+        added = {label: [] for label, _ in inits}
+        baseline = []
+        for argv in [[true]] + [argv + [true] for _, argv in inits]:
+            self.runner.run(argv, env)  # warm-up
+        for _ in range(reps(100, 10)):
+            for label, argv in inits:
+                alone = self.runner.run([true], env).wall
+                baseline.append(alone)
+                added[label].append(self.runner.run(argv + [true], env).wall - alone)
+        rows = []
+        for label, _ in inits:
+            if ours is None or label == ours:
+                rss_ratio = added_ratio = "–"
+            else:
+                rss_ratio = ratio(statistics.median(resident[ours]), statistics.median(resident[label]))
+                added_ratio = ratio(statistics.median(added[ours]), statistics.median(added[label]))
+            rows.append([f"`{label}`", with_spread(resident[label], lambda kb: f"{kb / 1024:.2f} MiB"), rss_ratio,
+                         with_spread(added[label]), added_ratio])
+        if ours:
+            others = ", ".join(f"{label.split()[0]} {statistics.median(resident[label]) / 1024:.2f} MiB / "
+                               f"{ms(statistics.median(added[label]))}" for label, _ in inits if label != ours)
+            self.summary.append(f"As init (resident memory / added start latency): dbinit "
+                                f"{statistics.median(resident[ours]) / 1024:.2f} MiB / {ms(statistics.median(added[ours]))}; "
+                                f"{others}.")
+        self.report.add(
+            f"## 6. As init\n\n"
+            f"*Resident memory*: VmRSS of the init process while it supervises `sleep`, 0.5 s after the start, "
+            f"{len(resident[inits[0][0]])} samples. *Added start latency*: wall time of `X -- true` minus that of "
+            f"`true` alone run just before it (median {ms(statistics.median(baseline))}), {len(added[inits[0][0]])} "
+            f"pairs each. Median (10th–90th percentile). Debian's `tini` and `dumb-init` are dynamically linked; "
+            f"`tini-static`, `catatonit` and dbinit are static.\n\n" +
+            table(["init", "resident memory", "dbinit / init (memory)", "added start latency",
+                   "dbinit / init (latency)"], rows))
+
+    def supervising_rss(self, argv, env) -> int:
+        pid = spawn(argv, env, self.work / "init.stderr")
+        try:
+            time.sleep(0.5)
+            children = pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            comms = [pathlib.Path(f"/proc/{child}/comm").read_text().strip() for child in children]
+            if "sleep" not in comms:
+                raise BenchError(f"{argv[0]} is not supervising sleep (children: {comms}):\n"
+                                 f"{last_lines(self.work / 'init.stderr')}")
+            status = pathlib.Path(f"/proc/{pid}/status").read_text()
+            return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+        finally:
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 5
+            while os.waitpid(pid, os.WNOHANG) == (0, 0):
+                if time.monotonic() > deadline:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    break
+                time.sleep(0.01)
+
+    # 7 ---------------------------------------------------------------------------
+    def size(self):
+        progress("7/7 size")
+        ours_label = ("dbinit, static" if self.args.binary_kind == "static"
+                      else "dbinit, DYNAMIC Release build (the static build failed)")
+        binaries = [(ours_label, self.args.dbinit)] + [
+            (name, self.which(name)) for name in ("tini-static", "tini", "dumb-init", "catatonit")]
+        ours = os.path.getsize(self.args.dbinit)
+        rows = []
+        for label, path in binaries:
+            size = os.path.getsize(path)
+            kind = subprocess.run(["file", "-b", path], capture_output=True, text=True).stdout
+            linkage = "static" if "statically linked" in kind else "dynamic" if "dynamically" in kind else "?"
+            rows.append([label, f"`{path}`", linkage, f"{size:,} B ({size / 1024 / 1024:.2f} MiB)",
+                         "–" if path == self.args.dbinit else ratio(ours, size)])
+        stack = ["python3.11-minimal", "libpython3.11-minimal", "libpython3.11-stdlib", "python3-alembic",
+                 "python3-sqlalchemy", "python3-psycopg2", "python3-mako", "python3-markupsafe", "libpq5"]
+        installed = 0
+        for package in stack:
+            out = subprocess.run(["dpkg-query", "-W", "-f=${Installed-Size}", package],
+                                 capture_output=True, text=True).stdout.strip()
+            installed += int(out or 0) * 1024
+        rows.append(["Alembic's stack: " + ", ".join(stack), "(Debian Installed-Size)", "–",
+                     f"{installed:,} B ({installed / 1024 / 1024:.1f} MiB)", ratio(ours, installed)])
+        self.summary.append(f"Size: {binaries[0][0]} {ours / 1024 / 1024:.2f} MiB vs tini-static "
+                            f"{os.path.getsize(binaries[1][1]) / 1024 / 1024:.2f} MiB; Alembic's Debian packages "
+                            f"with Python {installed / 1024 / 1024:.1f} MiB.")
+        self.report.add("## 7. Size\n\n" + table(["binary", "path", "linkage", "size", "dbinit / binary"], rows))
+
+
+# --- machine and main -------------------------------------------------------------
+
+def package_version(package: str) -> str:
+    return subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True).stdout or "?"
+
+
+def machine(bench: Bench, repo: pathlib.Path) -> str:
+    cpu = "?"
+    for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = re.search(r"MemTotal:\s+(\d+)", pathlib.Path("/proc/meminfo").read_text()).group(1)
+    commit = subprocess.run(["git", "-C", str(repo), "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip() or "?"
+    cluster = bench.cluster
+    tools = ", ".join(f"{p} {package_version(p)}" for p in (
+        "python3-alembic", "python3-sqlalchemy", "python3-psycopg2", "tini", "dumb-init", "catatonit"))
+    return (
+        "# dbinit benchmarks\n\n"
+        "Produced by `scripts/bench`; every figure below comes from that run.\n\n"
+        f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}\n"
+        f"- Machine: {cpu}, {os.cpu_count()} cores, {int(memory) / 1024 / 1024:.1f} GiB RAM, "
+        f"Linux {platform.release()}, Debian {pathlib.Path('/etc/debian_version').read_text().strip()}\n"
+        f"- PostgreSQL {cluster.setting('server_version')} on loopback, scram-sha-256, "
+        f"fsync={cluster.setting('fsync')}, synchronous_commit={cluster.setting('synchronous_commit')}, "
+        f"log_statement=all\n"
+        f"- dbinit {commit} ({bench.args.binary_kind} Release binary); {tools}\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="dbinit benchmarks (run scripts/bench)")
+    for name in ("--pg-port", "--proxy-port", "--many"):
+        parser.add_argument(name, type=int, required=True)
+    parser.add_argument("--rtt-ms", type=float, required=True)
+    for name in ("--password", "--server-log", "--dbinit", "--binary-kind", "--dbinit-many", "--alembic-dir",
+                 "--alembic-many-dir", "--work", "--out"):
+        parser.add_argument(name, required=True)
+    parser.add_argument("--sql-dir", default=str(pathlib.Path(__file__).resolve().parent.parent / "sql"))
+    args = parser.parse_args()
+
+    bench = Bench(args)
+    header = machine(bench, pathlib.Path(__file__).resolve().parent.parent)
+    print(header, flush=True)
+    try:
+        for step in (bench.noop, bench.fresh, bench.many, bench.slow_link, bench.replicas, bench.as_init, bench.size):
+            step()
+    except BenchError as error:
+        print(f"bench: error: {error}", file=sys.stderr)
+        return 1
+    summary = "## Summary\n\n" + "\n".join(f"- {line}" for line in bench.summary)
+    print(summary + "\n", flush=True)
+    pathlib.Path(args.out).write_text(header + "\n" + summary + "\n\n" + "\n\n".join(bench.report.sections) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
