@@ -52,9 +52,10 @@ docker_engine_answers() {
     timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1
 }
 
-# Makes sure `docker` talks to a running engine: installs docker.io and
-# debootstrap when missing, starts dockerd in the background when nothing
-# answers, and remembers that we did so for docker_stop_engine_if_started.
+# Makes sure `docker` talks to a running engine: installs docker.io,
+# debootstrap, iptables and (without Compose v2) docker-compose when missing,
+# starts dockerd in the background when nothing answers, and remembers that we
+# did so for docker_stop_engine_if_started.
 docker_ensure_engine() {
     local -a missing=()
     command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
@@ -62,6 +63,10 @@ docker_ensure_engine() {
     command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
     # dockerd needs iptables for the bridge network's NAT.
     command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+    # Compose v2 (a CLI plugin) where it exists, else Debian's v1.
+    if ! docker_compose_v2_works && ! command -v docker-compose >/dev/null 2>&1; then
+        missing+=(docker-compose)
+    fi
     if ((${#missing[@]} > 0)); then
         docker_log "installing ${missing[*]}"
         # docker.io twice is harmless to apt.
@@ -126,6 +131,25 @@ docker_stop_engine_if_started() {
         sleep 1
         waited=$((waited + 1))
     done
+}
+
+docker_compose_v2_works() {
+    command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1
+}
+
+# Sets the array DBINIT_COMPOSE to the Compose command to use: `docker
+# compose` (v2) when that works, else `docker-compose` (v1, Debian bookworm's
+# package, which docker_ensure_engine installs). Both read the same file.
+docker_compose_command() {
+    # shellcheck disable=SC2034 # DBINIT_COMPOSE is the caller's
+    if docker_compose_v2_works; then
+        DBINIT_COMPOSE=(docker compose)
+    elif command -v docker-compose >/dev/null 2>&1 && docker-compose version >/dev/null 2>&1; then
+        DBINIT_COMPOSE=(docker-compose)
+    else
+        docker_die "neither \`docker compose\` nor \`docker-compose\` works (apt-get install docker-compose)"
+        return 1
+    fi
 }
 
 docker_image_present() {
