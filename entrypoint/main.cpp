@@ -114,13 +114,18 @@ int run_migration_command(const Config& config, const HistoryTable& table, const
 
 int run_phases(const Config& config) {
   StopSignals stop;
-  std::string error;
-  const auto table = parse_history_table(config.history_table, error);
-  if (!table) {
-    log::error("config", error);
-    return to_int(ExitCode::usage);
-  }
   const bool migrating = uses_migrations(config);
+  // Only a run that migrates needs the table (and hashes its name for the
+  // lock key, which loads OpenSSL): --skip-migrations starts without it.
+  std::optional<HistoryTable> table;
+  if (migrating) {
+    std::string error;
+    table = parse_history_table(config.history_table, error);
+    if (!table) {
+      log::error("config", error);
+      return to_int(ExitCode::usage);
+    }
+  }
   const ConnectionTarget target = migrating ? migration_connection(config, default_application_name())
                                             : ConnectionTarget{config.database_url, default_application_name(), std::nullopt};
   if (auto problem = conninfo_error(target.conninfo)) {

@@ -11,10 +11,18 @@ namespace dbinit {
 
 namespace {
 
+// Built on first use, not at start-up: compiling a std::regex costs more
+// than the rest of a no-op start, and most runs never log a connection string.
 // user:password@ in a URI; the user part cannot contain ':' '@' '/'.
-const std::regex uri_password(R"(((?:postgres|postgresql)://[^:@/\s]*:)([^@\s]*)@)", std::regex::icase);
+const std::regex& uri_password() {
+  static const std::regex pattern(R"(((?:postgres|postgresql)://[^:@/\s]*:)([^@\s]*)@)", std::regex::icase);
+  return pattern;
+}
 // password=value, quoted or bare, in a key=value string or libpq message.
-const std::regex keyword_password(R"((\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+))", std::regex::icase);
+const std::regex& keyword_password() {
+  static const std::regex pattern(R"((\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+))", std::regex::icase);
+  return pattern;
+}
 
 bool is_word_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -37,8 +45,13 @@ void replace_all(std::string& text, std::string_view needle) {
 }  // namespace
 
 std::string redact_connection_patterns(std::string_view text) {
-  std::string out = std::regex_replace(std::string(text), uri_password, "$1" + std::string(redacted) + "@");
-  return std::regex_replace(out, keyword_password, "$1" + std::string(redacted));
+  // Most lines name no connection string: skip the regex work for them.
+  std::string lowered(text);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lowered.find("://") == std::string::npos && lowered.find("password") == std::string::npos)
+    return std::string(text);
+  std::string out = std::regex_replace(std::string(text), uri_password(), "$1" + std::string(redacted) + "@");
+  return std::regex_replace(out, keyword_password(), "$1" + std::string(redacted));
 }
 
 void Redactor::add_secret(std::string_view secret) {
