@@ -602,7 +602,9 @@ class Bench:
             f"N processes started at once against one new database, {trials} trials each. *Failures*: processes "
             f"that exited non-zero (per trial in parentheses). *Schema correct*: both tables exist and the "
             f"history holds exactly the two versions. *Total time*: from the first start to the last exit, "
-            f"median (10th–90th percentile).\n\n" +
+            f"median (10th–90th percentile). Alembic takes no lock: replicas that overlap in creating the tables "
+            f"fail. Here, {os.cpu_count()} cores share the replicas' start-up work, which staggers them; replicas "
+            f"with a CPU each overlap more.\n\n" +
             table(["replicas", "tool", "failures", "schema correct", "total time", "dbinit / tool (time)"], rows) +
             ("\n\nError of the failed processes (digits as N):\n\n" + notes if notes else ""))
 
@@ -633,7 +635,7 @@ class Bench:
         baseline = []
         for argv in [[true]] + [argv + [true] for _, argv in inits]:
             self.runner.run(argv, env)  # warm-up
-        for _ in range(reps(100, 10)):
+        for _ in range(reps(200, 10)):
             for label, argv in inits:
                 alone = self.runner.run([true], env).wall
                 baseline.append(alone)
@@ -741,7 +743,8 @@ def machine(bench: Bench, repo: pathlib.Path) -> str:
         f"- PostgreSQL {cluster.setting('server_version')} on loopback, scram-sha-256, "
         f"fsync={cluster.setting('fsync')}, synchronous_commit={cluster.setting('synchronous_commit')}, "
         f"log_statement=all\n"
-        f"- dbinit {commit} ({bench.args.binary_kind} Release binary); {tools}\n")
+        f"- dbinit {commit} ({bench.args.binary_kind} Release binary); {tools}\n"
+        f"- Load average (1 min) at the start: {os.getloadavg()[0]:.1f} (other work on the machine shows here)\n")
 
 
 def main() -> int:
@@ -766,7 +769,10 @@ def main() -> int:
         return 1
     summary = "## Summary\n\n" + "\n".join(f"- {line}" for line in bench.summary)
     print(summary + "\n", flush=True)
-    pathlib.Path(args.out).write_text(header + "\n" + summary + "\n\n" + "\n\n".join(bench.report.sections) + "\n")
+    footer = f"Load average (1 min) at the end: {os.getloadavg()[0]:.1f}."
+    print(footer, flush=True)
+    pathlib.Path(args.out).write_text(
+        header + "\n" + summary + "\n\n" + "\n\n".join(bench.report.sections) + "\n\n" + footer + "\n")
     return 0
 
 
