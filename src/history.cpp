@@ -26,17 +26,24 @@ std::string lower(std::string_view text) {
 
 std::string quote_identifier(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
-std::string lock_guard_sql(const HistoryTable& table) {
-  return "DO $dbinit$ BEGIN IF NOT pg_catalog.pg_try_advisory_xact_lock(" + std::to_string(table.lock_key) +
-         ") THEN RAISE EXCEPTION USING ERRCODE = '" + std::string(lock_busy_sqlstate) +
-         "', MESSAGE = 'dbinit migration lock is held by another session'; END IF; END $dbinit$;\n";
-}
-
-std::string version_guard_sql(const HistoryTable& table, long long version, bool expect_present) {
-  return "DO $dbinit$ BEGIN IF " + std::string(expect_present ? "NOT " : "") + "EXISTS (SELECT 1 FROM " +
-         table.qualified + " WHERE version = " + std::to_string(version) + ") THEN RAISE EXCEPTION USING ERRCODE = '" +
-         std::string(already_done_sqlstate) + "', MESSAGE = 'dbinit: version " + std::to_string(version) +
-         " was changed by another session'; END IF; END $dbinit$;\n";
+// One DO block, one statement: take the transaction-level lock or fail with
+// DBI01, then check the version is (still) pending, or (still) applied when
+// going down, or fail with DBI02. The check is a nested IF so that it is only
+// planned once the history table is known to exist.
+std::string guard_sql(const HistoryTable& table, long long version, bool expect_present) {
+  const std::string version_text = std::to_string(version);
+  const std::string changed = "RAISE EXCEPTION USING ERRCODE = '" + std::string(already_done_sqlstate) +
+                              "', MESSAGE = 'dbinit: version " + version_text + " was changed by another session'; ";
+  const std::string exists = "EXISTS (SELECT 1 FROM " + table.qualified + " WHERE version = " + version_text + ")";
+  const std::string table_exists = "pg_catalog.to_regclass(" + quote_literal(table.qualified) + ") IS NOT NULL";
+  std::string sql = "DO $dbinit$ BEGIN IF NOT pg_catalog.pg_try_advisory_xact_lock(" + std::to_string(table.lock_key) +
+                    ") THEN RAISE EXCEPTION USING ERRCODE = '" + std::string(lock_busy_sqlstate) +
+                    "', MESSAGE = 'dbinit migration lock is held by another session'; END IF; ";
+  if (expect_present)
+    sql += "IF NOT " + table_exists + " THEN " + changed + "END IF; IF NOT " + exists + " THEN " + changed + "END IF; ";
+  else
+    sql += "IF " + table_exists + " THEN IF " + exists + " THEN " + changed + "END IF; END IF; ";
+  return sql + "END $dbinit$;\n";
 }
 
 }  // namespace
@@ -109,13 +116,12 @@ std::string create_table_sql(const HistoryTable& table) {
 ApplyMessage apply_up_message(const HistoryTable& table, const Migration& migration, bool create_table,
                               std::string_view applied_by) {
   ApplyMessage message;
-  message.sql = lock_guard_sql(table);
-  message.statements_before_file = 2;
+  message.sql = guard_sql(table, migration.version, false);
+  message.statements_before_file = 1;
   if (create_table) {
     message.sql += create_table_sql(table);
     message.statements_before_file += table.schema ? 2 : 1;
   }
-  message.sql += version_guard_sql(table, migration.version, false);
   message.file_character_offset = character_count(message.sql);
   message.sql += migration.up.sql;
   // The file may end inside a line comment or without a semicolon.
@@ -130,8 +136,8 @@ ApplyMessage apply_up_message(const HistoryTable& table, const Migration& migrat
 
 ApplyMessage apply_down_message(const HistoryTable& table, const Migration& migration) {
   ApplyMessage message;
-  message.sql = lock_guard_sql(table) + version_guard_sql(table, migration.version, true);
-  message.statements_before_file = 2;
+  message.sql = guard_sql(table, migration.version, true);
+  message.statements_before_file = 1;
   message.file_character_offset = character_count(message.sql);
   message.sql += migration.down->sql;
   message.sql += "\n;\nDELETE FROM " + table.qualified + " WHERE version = " + std::to_string(migration.version) + ";";

@@ -47,8 +47,9 @@ inline constexpr std::string_view lock_busy_sqlstate = "DBI01";
 inline constexpr std::string_view already_done_sqlstate = "DBI02";
 
 // One message, one round trip, one transaction: take the transaction-level
-// lock (or fail with DBI01), create the history table if needed, check the
-// version is still pending (or fail with DBI02), run the file, record it.
+// lock (or fail with DBI01) and check the version is still pending (or fail
+// with DBI02) in one statement, create the history table if needed, run the
+// file, record it.
 struct ApplyMessage {
   std::string sql;
   std::size_t statements_before_file = 0;  // results that precede the file's own

@@ -1,5 +1,6 @@
 #include "migrate.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "log.hpp"
@@ -152,13 +153,13 @@ std::optional<History> reread(Database& database, const MigrateSettings& setting
 
 void record_locally(History& history, const PlanStep& step) {
   history.table_exists = true;
-  auto& rows = history.rows;
+  auto& rows = history.rows;  // sorted by version
   const auto version = step.migration->version;
-  std::erase_if(rows, [&](const auto& row) { return row.version == version; });
-  if (step.direction == StepDirection::up) {
-    rows.push_back({version, step.migration->name, step.migration->checksum, "applied", "now"});
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
-  }
+  auto at = std::lower_bound(rows.begin(), rows.end(), version,
+                             [](const HistoryRow& row, long long wanted) { return row.version < wanted; });
+  if (at != rows.end() && at->version == version) at = rows.erase(at);
+  if (step.direction == StepDirection::up)
+    rows.insert(at, {version, step.migration->name, step.migration->checksum, "applied", "now"});
 }
 
 }  // namespace
@@ -191,25 +192,34 @@ MigrateOutcome migrate(Database& database, const std::vector<Migration>& migrati
 
   std::set<std::string> warned;
   BackoffSchedule backoff(settings.lock_backoff, settings.seed);
-  std::optional<Clock::time_point> waiting_since;
+  bool waiting_for_lock = false;
+  Clock::time_point waiting_since{};
   Clock::time_point last_holder_report{};
   const auto started = Clock::now();
+  // The plan holds while this process makes progress; it is made again only
+  // when another replica may have changed the history (busy lock, a version
+  // changed meanwhile, a reconnect).
+  std::optional<MigrationPlan> plan;
+  std::size_t next_step = 0;
   for (;;) {
-    const auto plan = plan_migrations(migrations, *history, settings.request);
-    for (const auto& warning : plan.warnings)
-      if (warned.insert(warning).second) log::warn("migrate", warning);
-    if (plan.refusal) {
-      log::error("migrate", plan.refusal->message);
-      return fail(plan.refusal->exit_code);
+    if (!plan) {
+      plan = plan_migrations(migrations, *history, settings.request);
+      next_step = 0;
+      for (const auto& warning : plan->warnings)
+        if (warned.insert(warning).second) log::warn("migrate", warning);
+      if (plan->refusal) {
+        log::error("migrate", plan->refusal->message);
+        return fail(plan->refusal->exit_code);
+      }
     }
-    if (plan.steps.empty()) {
+    if (next_step == plan->steps.size()) {
       log::info("migrate", outcome.applied ? "migrations applied" : "database is up to date",
                 {{"applied", std::to_string(outcome.applied)},
                  {"version", history->rows.empty() ? "none" : std::to_string(history->rows.back().version)},
                  {"elapsed", format_duration(since(started))}});
       return outcome;
     }
-    const PlanStep& step = plan.steps.front();
+    const PlanStep step = plan->steps[next_step];
     const bool no_transaction = step.direction == StepDirection::up && step.migration->up.no_transaction;
     const auto report = no_transaction
                             ? apply_without_transaction(database.connection.get(), step, settings, history->table_exists, stop)
@@ -218,10 +228,11 @@ MigrateOutcome migrate(Database& database, const std::vector<Migration>& migrati
     switch (report.result) {
       case StepResult::applied:
         ++outcome.applied;
-        waiting_since.reset();
+        waiting_for_lock = false;
         log::info("migrate", std::string(step.direction == StepDirection::up ? "applied " : "reverted ") + step_label(step),
                   {{"version", std::to_string(step.migration->version)}, {"duration", format_duration(report.duration)}});
         record_locally(*history, step);
+        ++next_step;
         continue;
       case StepResult::failed:
         return fail(ExitCode::migration_failed);
@@ -231,8 +242,9 @@ MigrateOutcome migrate(Database& database, const std::vector<Migration>& migrati
         return outcome;
       case StepResult::lock_busy: {
         const auto now = Clock::now();
-        if (!waiting_since) waiting_since = now;
-        const auto waited = std::chrono::duration_cast<Milliseconds>(now - *waiting_since);
+        if (!waiting_for_lock) waiting_since = now;
+        waiting_for_lock = true;
+        const auto waited = std::chrono::duration_cast<Milliseconds>(now - waiting_since);
         if (waited >= settings.lock_timeout) {
           log_lock_holder(database.connection.get(), settings.table, waited, stop);
           log::error("migrate", "gave up waiting for the migration lock after " + format_duration(settings.lock_timeout));
@@ -258,6 +270,7 @@ MigrateOutcome migrate(Database& database, const std::vector<Migration>& migrati
         database.connection.reset();
         break;
     }
+    plan.reset();
     if (!database.connection) {
       auto probe = database.reconnect(database);
       if (!probe) {
