@@ -65,11 +65,7 @@ WaitSettings wait_settings(const Config& config, const std::string& probe_sql) {
   return settings;
 }
 
-std::string applied_by() {
-  char host[256] = {};
-  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';  // unnamed host: harmless, only a label
-  return std::string(host) + " (dbinit " DBINIT_VERSION ")";
-}
+std::string applied_by() { return host_name() + " (dbinit " DBINIT_VERSION ")"; }
 
 // status, sql, migrate and the migrate phase of run, on a ready connection.
 int run_migration_command(const Config& config, const HistoryTable& table, const ConnectionTarget& target,

@@ -94,12 +94,13 @@ std::optional<std::string> conninfo_error(const std::string& conninfo) {
   return message;
 }
 
-std::string default_application_name() {
+std::string host_name() {
   char host[256] = {};
-  // An unnamed host is harmless: the name is only a label in pg_stat_activity.
+  // An unnamed host is harmless: the name is only a label in logs and tables.
   if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  std::string name = "dbinit/" DBINIT_VERSION "@" + std::string(host);
-  return name.substr(0, 63);
+  return host;
 }
+
+std::string default_application_name() { return ("dbinit/" DBINIT_VERSION "@" + host_name()).substr(0, 63); }
 
 }  // namespace dbinit

@@ -35,6 +35,8 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
 // Checks a connection string without connecting; returns libpq's complaint.
 std::optional<std::string> conninfo_error(const std::string& conninfo);
 
+// This machine's (container's) name; empty if it has none.
+std::string host_name();
 // "dbinit/0.1.0@hostname", within PostgreSQL's 63-byte name limit.
 std::string default_application_name();
 
