@@ -68,16 +68,13 @@ WaitSettings wait_settings(const Config& config, const std::string& probe_sql) {
 std::string applied_by() { return host_name() + " (dbinit " DBINIT_VERSION ")"; }
 
 // status, sql, migrate and the migrate phase of run, on a ready connection.
+// Reconnecting after a lost connection waits again with the same settings.
 int run_migration_command(const Config& config, const HistoryTable& table, const ConnectionTarget& target,
-                          WaitOutcome waited, StopSignals& stop) {
+                          const WaitSettings& settings, WaitOutcome waited, StopSignals& stop) {
   const auto migrations = load_migrations(embedded_migration_files());
-  std::string error;
   if (config.command == Command::status || config.command == Command::sql) {
-    auto history = parse_history(waited.probe_results, error);
-    if (!history) {
-      log::error("migrate", "cannot read the history table " + table.qualified + ": " + error);
-      return to_int(ExitCode::migration_failed);
-    }
+    auto history = history_from_results(waited.probe_results, table);
+    if (!history) return to_int(ExitCode::migration_failed);
     if (config.command == Command::status) {
       const auto rows = migration_status(migrations, *history);
       std::cout << format_status_table(rows) << std::flush;
@@ -93,7 +90,6 @@ int run_migration_command(const Config& config, const HistoryTable& table, const
     return to_int(ExitCode::ok);
   }
 
-  const WaitSettings settings = wait_settings(config, read_history_sql(table));
   Database database{std::move(waited.connection), [&](Database& self) -> std::optional<std::vector<PgResult>> {
                       WaitOutcome again = wait_for_database(target, settings, stop);
                       if (again.result != WaitResult::ready) return std::nullopt;
@@ -135,7 +131,7 @@ int run_phases(const Config& config) {
     if (waited.result != WaitResult::ready) return exit_code_for(waited, settings);
     if (config.command == Command::wait) return to_int(ExitCode::ok);
     if (migrating) {
-      const int code = run_migration_command(config, *table, target, std::move(waited), stop);
+      const int code = run_migration_command(config, *table, target, settings, std::move(waited), stop);
       if (code != 0 || config.command != Command::run) return code;
     }
   }

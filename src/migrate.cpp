@@ -125,30 +125,42 @@ void log_lock_holder(PGconn* connection, const HistoryTable& table, Milliseconds
             {{"waited", format_duration(waited)}, {"lock_key", std::to_string(table.lock_key)}});
 }
 
-// Reads the history again (after a busy lock or a lost connection).
-std::optional<History> reread(Database& database, const MigrateSettings& settings, StopSignals& stop,
-                              std::optional<int>& stopped_by) {
-  auto outcome = run_query(database.connection.get(), read_history_sql(settings.table), std::nullopt, stop);
-  if (outcome.status == IoStatus::stopped) {
-    stopped_by = stop.received();
-    return std::nullopt;
-  }
+struct Reread {
+  std::optional<History> history;
+  std::optional<int> stop_signal;
+  ExitCode failure = ExitCode::migration_failed;  // when neither is set
+};
+
+// Reads the history again (after a busy lock or a lost connection),
+// reconnecting first when the connection is gone or breaks on the read.
+Reread reread(Database& database, const MigrateSettings& settings, StopSignals& stop) {
+  Reread reread;
   std::vector<PgResult> results;
-  if (outcome.status != IoStatus::ready) {
-    log::warn("migrate", "connection lost; reconnecting", {{"error", outcome.error}});
+  if (database.connection) {
+    auto outcome = run_query(database.connection.get(), read_history_sql(settings.table), std::nullopt, stop);
+    if (outcome.status == IoStatus::stopped) {
+      reread.stop_signal = stop.received();
+      return reread;
+    }
+    if (outcome.status == IoStatus::ready) {
+      results = std::move(outcome.results);
+    } else {
+      log::warn("migrate", "connection lost; reconnecting", {{"error", outcome.error}});
+      database.connection.reset();
+    }
+  }
+  if (!database.connection) {
     auto probe = database.reconnect(database);
     if (!probe) {
-      stopped_by = stop.received();
-      return std::nullopt;
+      // The wait phase has logged why; a stop signal, or the database is gone.
+      reread.stop_signal = stop.received();
+      reread.failure = ExitCode::database_unreachable;
+      return reread;
     }
     results = std::move(*probe);
-  } else {
-    results = std::move(outcome.results);
   }
-  std::string error;
-  auto history = parse_history(results, error);
-  if (!history) log::error("migrate", "cannot read the history table " + settings.table.qualified + ": " + error);
-  return history;
+  reread.history = history_from_results(results, settings.table);
+  return reread;
 }
 
 void record_locally(History& history, const PlanStep& step) {
@@ -171,12 +183,8 @@ MigrateOutcome migrate(Database& database, const std::vector<Migration>& migrati
     outcome.exit_code = code;
     return outcome;
   };
-  std::string error;
-  auto history = parse_history(history_results, error);
-  if (!history) {
-    log::error("migrate", "cannot read the history table " + settings.table.qualified + ": " + error);
-    return fail(ExitCode::migration_failed);
-  }
+  auto history = history_from_results(history_results, settings.table);
+  if (!history) return fail(ExitCode::migration_failed);
   if (settings.repair) {
     auto repaired = run_query(database.connection.get(), repair_sql(settings.table, *settings.repair), std::nullopt, stop);
     if (repaired.status != IoStatus::ready || first_error(repaired.results) || repaired.results.empty() ||
@@ -224,7 +232,6 @@ MigrateOutcome migrate(Database& database, const std::vector<Migration>& migrati
     const auto report = no_transaction
                             ? apply_without_transaction(database.connection.get(), step, settings, history->table_exists, stop)
                             : apply_in_transaction(database.connection.get(), step, settings, history->table_exists, stop);
-    std::optional<int> stopped_by;
     switch (report.result) {
       case StepResult::applied:
         ++outcome.applied;
@@ -271,29 +278,21 @@ MigrateOutcome migrate(Database& database, const std::vector<Migration>& migrati
         break;
     }
     plan.reset();
-    if (!database.connection) {
-      auto probe = database.reconnect(database);
-      if (!probe) {
-        outcome.stop_signal = stop.received();
-        return outcome.stop_signal ? outcome : fail(ExitCode::database_unreachable);
-      }
-      auto reread_history = parse_history(*probe, error);
-      if (!reread_history) {
-        log::error("migrate", "cannot read the history table " + settings.table.qualified + ": " + error);
-        return fail(ExitCode::migration_failed);
-      }
-      history = std::move(reread_history);
-      continue;
+    auto again = reread(database, settings, stop);
+    if (again.stop_signal) {
+      outcome.stop_signal = again.stop_signal;
+      return outcome;
     }
-    history = reread(database, settings, stop, stopped_by);
-    if (!history) {
-      if (stopped_by) {
-        outcome.stop_signal = stopped_by;
-        return outcome;
-      }
-      return fail(ExitCode::migration_failed);
-    }
+    if (!again.history) return fail(again.failure);
+    history = std::move(again.history);
   }
+}
+
+std::optional<History> history_from_results(const std::vector<PgResult>& results, const HistoryTable& table) {
+  std::string error;
+  auto history = parse_history(results, error);
+  if (!history) log::error("migrate", "cannot read the history table " + table.qualified + ": " + error);
+  return history;
 }
 
 std::string plan_sql(const MigrationPlan& plan, const HistoryTable& table, bool table_exists, std::string_view applied_by) {

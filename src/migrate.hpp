@@ -40,6 +40,10 @@ struct Database {
 MigrateOutcome migrate(Database& database, const std::vector<Migration>& migrations, const MigrateSettings& settings,
                        std::vector<PgResult> history_results, StopSignals& stop);
 
+// The history from the result of read_history_sql(); logs why when it is
+// not readable (an error other than "no history table yet").
+std::optional<History> history_from_results(const std::vector<PgResult>& results, const HistoryTable& table);
+
 // `dbinit sql`: the SQL migrate would send for this plan.
 std::string plan_sql(const MigrationPlan& plan, const HistoryTable& table, bool table_exists, std::string_view applied_by);
 

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <map>
 #include <sstream>
+#include <utility>
 
 #include "signal_names.hpp"
 
@@ -52,7 +53,8 @@ constexpr OptionSpec option_specs[] = {
     {"log-format", Kind::choice, "FORMAT", "text", "text or json"},
 };
 
-constexpr std::string_view subcommands[] = {"wait", "migrate", "status", "sql"};
+constexpr std::pair<std::string_view, Command> subcommands[] = {
+    {"wait", Command::wait}, {"migrate", Command::migrate}, {"status", Command::status}, {"sql", Command::sql}};
 
 std::string env_name(std::string_view option) {
   std::string out = "DBINIT_";
@@ -103,10 +105,11 @@ SplitArgs split_arguments(const std::vector<std::string>& args, const po::option
         split.options.push_back(args[++i]);
       continue;
     }
-    const auto known = std::find(std::begin(subcommands), std::end(subcommands), arg);
+    const auto known = std::find_if(std::begin(subcommands), std::end(subcommands),
+                                    [&](const auto& subcommand) { return subcommand.first == arg; });
     if (!split.subcommand && split.command.empty() && known != std::end(subcommands) && split.options.size() == i) {
       // Only the first word may name a subcommand; "dbinit -- wait" runs a program called wait.
-      split.subcommand = static_cast<Command>(1 + (known - std::begin(subcommands)));
+      split.subcommand = known->second;
       continue;
     }
     split.command.assign(args.begin() + static_cast<long>(i), args.end());

@@ -24,7 +24,6 @@ class SupervisorSignals {
 
   // The forwarded signals and SIGCHLD: what the supervisor sleeps on.
   const sigset_t& waited() const { return waited_; }
-  const sigset_t& original_mask() const { return original_mask_; }
 
   // In the child: the mask and SIGCHLD disposition dbinit was started with.
   void restore_original();
