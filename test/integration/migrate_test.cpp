@@ -11,6 +11,7 @@
 #include "pg_cluster.hpp"
 #include "pgbouncer.hpp"
 #include "process.hpp"
+#include "text.hpp"
 
 using namespace dbinit::test;
 using namespace std::chrono_literals;
@@ -21,8 +22,6 @@ PgCluster& cluster() {
   static PgCluster instance;
   return instance;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string fixture_binary(const std::string& set) { return DBINIT_TEST_BINARY_DIR "/dbinit_fixture_" + set; }
 

@@ -18,6 +18,7 @@
 #include "pg_cluster.hpp"
 #include "process.hpp"
 #include "process_tree.hpp"
+#include "text.hpp"
 
 using namespace dbinit;
 using namespace dbinit::test;
@@ -104,7 +105,6 @@ std::string read_file(const std::string& path) {
 }
 
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // An init running COMMAND, with the init's PID as seen from here, where
 // signals from `docker stop` come from too.

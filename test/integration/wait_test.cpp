@@ -8,6 +8,7 @@
 #include "fake_server.hpp"
 #include "pg_cluster.hpp"
 #include "process.hpp"
+#include "text.hpp"
 
 using namespace dbinit::test;
 using namespace std::chrono_literals;
@@ -19,8 +20,6 @@ PgCluster& shared_cluster() {
   static PgCluster cluster;
   return cluster;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Every case checks this: no password may appear in anything dbinit prints.
 void expect_no_password(const ProcessResult& result, const std::string& password = superuser_password) {

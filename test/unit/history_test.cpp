@@ -6,6 +6,9 @@
 #include "checksum.hpp"
 #include "history.hpp"
 #include "sql_split.hpp"
+#include "text.hpp"
+
+using dbinit::test::contains;
 
 using namespace dbinit;
 
@@ -25,8 +28,6 @@ std::string table_error(std::string_view name) {
   BOOST_TEST(!table.has_value(), "'" << name << "' was accepted");
   return error;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 Migration migration(long long version, std::string name, std::string up_sql, std::string down_sql = "") {
   Migration m;

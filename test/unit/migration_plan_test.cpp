@@ -8,12 +8,13 @@
 
 #include "checksum.hpp"
 #include "migration_plan.hpp"
+#include "text.hpp"
+
+using dbinit::test::contains;
 
 using namespace dbinit;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string padded(long long version) {
   auto text = std::to_string(version);

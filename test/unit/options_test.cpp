@@ -4,6 +4,9 @@
 #include <csignal>
 
 #include "options.hpp"
+#include "text.hpp"
+
+using dbinit::test::contains;
 
 using namespace dbinit;
 using Args = std::vector<std::string>;
@@ -22,8 +25,6 @@ std::string parse_error(const Args& args, const Args& env = {}) {
   BOOST_TEST((outcome.exit_code == ExitCode::usage));
   return outcome.error;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 
