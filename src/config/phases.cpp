@@ -1,0 +1,52 @@
+#include "config/phases.hpp"
+
+#include <cstdlib>
+
+#include "migrate/phase.hpp"
+#include "pg/conninfo.hpp"
+
+namespace dbinit {
+
+Phases phases_for(const Config& config) {
+  Phases phases;
+  switch (config.command) {
+    case Command::wait: phases.wait = true; break;
+    case Command::migrate: phases.migrate = MigrateAction::apply; break;
+    case Command::status: phases.migrate = MigrateAction::status; break;
+    case Command::sql: phases.migrate = MigrateAction::sql; break;
+    case Command::run:
+      if (!config.migrate.skip) phases.migrate = MigrateAction::apply;
+      phases.wait = !config.database.skip_wait;
+      phases.hand_off = true;
+      break;
+  }
+  // Migrating needs a session, whatever --skip-wait says.
+  if (phases.migrate) phases.wait = true;
+  return phases;
+}
+
+SessionSettings session_settings(const Config& config) {
+  const bool migrating = phases_for(config).migrate.has_value();
+  SessionSettings settings;
+  settings.target = connection_target(config.database, migrating);
+  settings.wait_timeout = config.database.wait_timeout;
+  settings.connect_timeout = config.database.connect_timeout;
+  settings.backoff = config.database.backoff;
+  // `dbinit wait` is the wait itself: --skip-wait does not shorten it.
+  settings.max_attempts = config.database.skip_wait && config.command != Command::wait ? 1 : 0;
+  if (migrating) settings.first_read_sql = first_read_sql(config.migrate);
+  return settings;
+}
+
+std::vector<std::string> database_secrets(const Config& config) {
+  std::vector<std::string> secrets;
+  for (const auto* url : {&config.database.database_url, &config.database.migration_url}) {
+    const auto parsed = parse_conninfo(*url);
+    if (const auto password = parsed.values.find("password"); password != parsed.values.end())
+      secrets.push_back(password->second);
+  }
+  if (const char* password = std::getenv("PGPASSWORD")) secrets.emplace_back(password);
+  return secrets;
+}
+
+}  // namespace dbinit

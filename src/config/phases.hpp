@@ -1,0 +1,31 @@
+#pragma once
+// Which phases a run goes through, and with what, decided from the Config
+// alone: main only runs them in order.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/options.hpp"
+#include "migrate/settings.hpp"
+#include "pg/session.hpp"
+
+namespace dbinit {
+
+struct Phases {
+  bool wait = false;                     // open a database session
+  std::optional<MigrateAction> migrate;  // on that session
+  bool hand_off = false;                 // start COMMAND
+};
+
+Phases phases_for(const Config& config);
+
+// The session the wait phase opens: the migration connection (a Neon pooled
+// host made direct) and the history read when migrating, the app's
+// connection and a trivial query otherwise; one attempt with --skip-wait.
+SessionSettings session_settings(const Config& config);
+
+// Every password the run's connections may carry, for redaction: those in
+// the connection strings and PGPASSWORD.
+std::vector<std::string> database_secrets(const Config& config);
+
+}  // namespace dbinit

@@ -1,0 +1,34 @@
+#include "core/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace dbinit {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string single_line(std::string_view message) {
+  // Lines joined with "; ", each trimmed: libpq indents its hints with a tab.
+  std::string out;
+  std::size_t start = 0;
+  while (start <= message.size()) {
+    auto end = message.find_first_of("\r\n", start);
+    if (end == std::string_view::npos) end = message.size();
+    auto line = message.substr(start, end - start);
+    const auto first = line.find_first_not_of(" \t");
+    if (first != std::string_view::npos) {
+      line = line.substr(first, line.find_last_not_of(" \t") - first + 1);
+      out += (out.empty() ? "" : "; ") + std::string(line);
+    }
+    start = end + 1;
+  }
+  for (auto& c : out)
+    if (c == '\t') c = ' ';
+  return out;
+}
+
+}  // namespace dbinit

@@ -1,0 +1,123 @@
+#include "migrate/apply.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/duration.hpp"
+#include "log/log.hpp"
+
+namespace dbinit {
+
+namespace {
+
+constexpr auto phase = log::Phase::migrate;
+
+// After this process applied (or reverted) a step, the history it holds is
+// updated in place: re-reading it would cost a round trip per migration.
+void record_locally(History& history, const PlanStep& step) {
+  history.table_exists = true;
+  auto& rows = history.rows;  // sorted by version
+  const auto version = step.migration->version;
+  auto at = std::lower_bound(rows.begin(), rows.end(), version,
+                             [](const HistoryRow& row, long long wanted) { return row.version < wanted; });
+  if (at != rows.end() && at->version == version) at = rows.erase(at);
+  if (step.direction == Direction::up)
+    rows.insert(at, {version, step.migration->name, step.migration->checksum, "applied", "now"});
+}
+
+}  // namespace
+
+ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Migration>& migrations, History history,
+                              const ApplyRequest& request) {
+  ApplyOutcome outcome;
+  auto fail = [&](ExitCode code) {
+    outcome.exit_code = code;
+    return outcome;
+  };
+  auto stopped = [&](std::optional<int> signal) {
+    outcome.stop_signal = signal;
+    return outcome;
+  };
+  if (request.repair) {
+    if (!database.repair(*request.repair)) {
+      log::error(phase, "cannot repair version " + std::to_string(*request.repair) + ": it is not marked dirty");
+      return fail(ExitCode::migration_failed);
+    }
+    log::warn(phase, "removed the dirty mark of version " + std::to_string(*request.repair) + "; it will be applied again");
+    std::erase_if(history.rows, [&](const auto& row) { return row.version == *request.repair; });
+  }
+
+  std::set<std::string> warned;
+  BackoffSchedule polling(request.lock_polling, request.seed);
+  LockWait lock_wait(request.lock_timeout);
+  const auto started = database.now();
+  // The plan holds while this process makes progress; it is made again only
+  // when another replica may have changed the history (busy lock, a version
+  // applied elsewhere, a reconnect).
+  std::optional<MigrationPlan> plan;
+  std::size_t next_step = 0;
+  for (;;) {
+    if (!plan) {
+      plan = plan_migrations(migrations, history, request.plan);
+      next_step = 0;
+      for (const auto& warning : plan->warnings)
+        if (warned.insert(warning).second) log::warn(phase, warning);
+      if (plan->refusal) {
+        log::error(phase, plan->refusal->message);
+        return fail(plan->refusal->exit_code);
+      }
+    }
+    if (next_step == plan->steps.size()) {
+      log::info(phase, outcome.applied ? "migrations applied" : "database is up to date",
+                {{"applied", std::to_string(outcome.applied)},
+                 {"version", history.rows.empty() ? "none" : std::to_string(history.rows.back().version)},
+                 {"elapsed", format_duration(std::chrono::duration_cast<Milliseconds>(database.now() - started))}});
+      return outcome;
+    }
+    const PlanStep step = plan->steps[next_step];
+    const std::string& file = script_of(step).file_name;
+    const StepOutcome report = database.apply(step, history.table_exists);
+    switch (report.result) {
+      case StepResult::applied:
+        ++outcome.applied;
+        lock_wait.acquired();
+        log::info(phase, std::string(step.direction == Direction::up ? "applied " : "reverted ") + file,
+                  {{"version", std::to_string(step.migration->version)}, {"duration", format_duration(report.duration)}});
+        record_locally(history, step);
+        ++next_step;
+        continue;
+      case StepResult::failed:
+        return fail(ExitCode::migration_failed);
+      case StepResult::stopped:
+        log::warn(phase, "stopped by signal; the migration in progress was rolled back", {{"file", file}});
+        return stopped(database.stop_signal());
+      case StepResult::lock_busy: {
+        const auto busy = lock_wait.busy(database.now());
+        if (busy.report_holder)
+          log::info(phase, "waiting for the migration lock held by " + database.lock_holder(),
+                    {{"waited", format_duration(busy.waited)}});
+        if (busy.give_up) {
+          log::error(phase, "gave up waiting for the migration lock after " + format_duration(request.lock_timeout));
+          return fail(ExitCode::lock_timeout);
+        }
+        if (auto signal = database.sleep(std::min(polling.next(), busy.delay_cap))) return stopped(signal);
+        break;
+      }
+      case StepResult::applied_elsewhere:
+        log::info(phase, std::string("another replica ") + (step.direction == Direction::up ? "applied " : "reverted ") +
+                             file + " first; reading the history again");
+        break;
+      case StepResult::connection_lost:
+        log::warn(phase, "connection lost during " + file + "; reconnecting to read the history again",
+                  {{"error", report.error}});
+        break;
+    }
+    plan.reset();
+    Reread again = database.reread();
+    if (again.stop_signal) return stopped(again.stop_signal);
+    if (!again.history) return fail(again.failure);
+    history = std::move(*again.history);
+  }
+}
+
+}  // namespace dbinit

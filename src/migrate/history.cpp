@@ -1,0 +1,100 @@
+#include "migrate/history.hpp"
+
+#include <cctype>
+
+#include "core/text.hpp"
+#include "log/log.hpp"
+
+namespace dbinit {
+
+namespace {
+
+bool valid_identifier(std::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  if (!(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  for (const char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$')) return false;
+  return true;
+}
+
+std::string quote_identifier(std::string_view name) { return "\"" + std::string(name) + "\""; }
+
+}  // namespace
+
+std::optional<HistoryTable> parse_history_table(std::string_view name) {
+  HistoryTable table;
+  const auto dot = name.find('.');
+  const auto schema = dot == std::string_view::npos ? std::string_view{} : name.substr(0, dot);
+  const auto relation = dot == std::string_view::npos ? name : name.substr(dot + 1);
+  if ((dot != std::string_view::npos && !valid_identifier(schema)) || !valid_identifier(relation)) return std::nullopt;
+  table.name = lower(name);
+  if (dot != std::string_view::npos) table.schema = lower(schema);
+  table.table = lower(relation);
+  table.qualified = (table.schema ? quote_identifier(*table.schema) + "." : "") + quote_identifier(table.table);
+  return table;
+}
+
+HistoryTable default_history_table() { return *parse_history_table("dbinit_schema_history"); }
+
+std::string quote_literal(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? "''" : std::string(1, c);
+  return out + "'";
+}
+
+std::string read_history_sql(const HistoryTable& table) {
+  return "SELECT version, name, checksum, state, applied_at::text FROM " + table.qualified + " ORDER BY version";
+}
+
+std::optional<History> parse_history(const std::vector<PgResult>& results, std::string& error) {
+  History history;
+  if (auto failure = first_error(results)) {
+    // 42P01: undefined_table; 3F000: invalid_schema_name. Both mean "fresh".
+    if (failure->sqlstate == "42P01" || failure->sqlstate == "3F000") return history;
+    error = failure->message + " (SQLSTATE " + failure->sqlstate + ")";
+    return std::nullopt;
+  }
+  if (results.empty() || PQresultStatus(results.back().get()) != PGRES_TUPLES_OK || PQnfields(results.back().get()) != 5) {
+    error = "unexpected answer to the history query";
+    return std::nullopt;
+  }
+  history.table_exists = true;
+  const PGresult* result = results.back().get();
+  for (int row = 0; row < PQntuples(result); ++row) {
+    HistoryRow entry;
+    entry.version = std::stoll(PQgetvalue(result, row, 0));
+    entry.name = PQgetvalue(result, row, 1);
+    entry.checksum = PQgetvalue(result, row, 2);
+    entry.state = PQgetvalue(result, row, 3);
+    entry.applied_at = PQgetvalue(result, row, 4);
+    history.rows.push_back(std::move(entry));
+  }
+  return history;
+}
+
+std::string create_table_sql(const HistoryTable& table) {
+  std::string sql;
+  if (table.schema) sql += "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(*table.schema) + ";\n";
+  sql += "CREATE TABLE IF NOT EXISTS " + table.qualified +
+         " (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, "
+         "state text NOT NULL CHECK (state IN ('applied', 'dirty')), applied_at timestamptz NOT NULL DEFAULT now(), "
+         "duration_ms integer, applied_by text NOT NULL);\n";
+  return sql;
+}
+
+std::string repair_sql(const HistoryTable& table, long long version) {
+  return "DELETE FROM " + table.qualified + " WHERE version = " + std::to_string(version) + " AND state = 'dirty'";
+}
+
+std::string version_recorded_sql(const HistoryTable& table, long long version) {
+  return "SELECT 1 FROM " + table.qualified + " WHERE version = " + std::to_string(version);
+}
+
+std::optional<History> history_from_results(const std::vector<PgResult>& results, const HistoryTable& table) {
+  std::string error;
+  auto history = parse_history(results, error);
+  if (!history) log::error(log::Phase::migrate, "cannot read the history table " + table.qualified + ": " + error);
+  return history;
+}
+
+}  // namespace dbinit

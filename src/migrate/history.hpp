@@ -1,0 +1,57 @@
+#pragma once
+// The history table (dbinit_schema_history by default): its name, its rows
+// and the SQL that creates, reads and edits it. Pure: builds text and reads
+// results, never talks to the server.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pg/connection.hpp"
+
+namespace dbinit {
+
+struct HistoryTable {
+  std::string name;       // as given, lower-cased: what the lock key is derived from
+  std::optional<std::string> schema;
+  std::string table;
+  std::string qualified;  // quoted, ready for SQL: "schema"."table"
+};
+
+// Accepts table or schema.table, unquoted identifiers (folded to lower case
+// as PostgreSQL does). nullopt on anything else; history_table_forms says
+// what is accepted.
+std::optional<HistoryTable> parse_history_table(std::string_view name);
+inline constexpr std::string_view history_table_forms =
+    "table or schema.table, each a letter or underscore followed by letters, digits, _ or $";
+HistoryTable default_history_table();  // dbinit_schema_history
+
+struct HistoryRow {
+  long long version = 0;
+  std::string name;
+  std::string checksum;
+  std::string state;  // "applied" or "dirty"
+  std::string applied_at;
+};
+
+struct History {
+  bool table_exists = false;
+  std::vector<HistoryRow> rows;  // by version
+};
+
+// The history read: the first read of every migrating session.
+std::string read_history_sql(const HistoryTable& table);
+// The history from the history read's results; nullopt and error when they
+// hold an error other than "the table does not exist yet".
+std::optional<History> parse_history(const std::vector<PgResult>& results, std::string& error);
+// The same, logging why the history is not readable.
+std::optional<History> history_from_results(const std::vector<PgResult>& results, const HistoryTable& table);
+
+std::string create_table_sql(const HistoryTable& table);
+std::string repair_sql(const HistoryTable& table, long long version);
+// Whether a version is in the table (no-transaction migrations check it alone).
+std::string version_recorded_sql(const HistoryTable& table, long long version);
+
+std::string quote_literal(std::string_view text);
+
+}  // namespace dbinit

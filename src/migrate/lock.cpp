@@ -1,0 +1,67 @@
+#include "migrate/lock.hpp"
+
+#include <cstring>
+
+#include "migrate/checksum.hpp"
+
+namespace dbinit {
+
+std::int64_t lock_key(const HistoryTable& table) {
+  const std::string digest = sha256_hex("dbinit:" + table.name);
+  const std::uint64_t bits = std::stoull(digest.substr(0, 16), nullptr, 16);
+  std::int64_t key;
+  std::memcpy(&key, &bits, sizeof key);
+  return key;
+}
+
+std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long long version, bool expect_recorded) {
+  const std::string version_text = std::to_string(version);
+  const std::string elsewhere = "RAISE EXCEPTION USING ERRCODE = '" + std::string(applied_elsewhere_sqlstate) +
+                                "', MESSAGE = 'dbinit: version " + version_text + " was changed by another session'; ";
+  const std::string recorded = "EXISTS (SELECT 1 FROM " + table.qualified + " WHERE version = " + version_text + ")";
+  const std::string table_exists = "pg_catalog.to_regclass(" + quote_literal(table.qualified) + ") IS NOT NULL";
+  std::string sql = "DO $dbinit$ BEGIN IF NOT pg_catalog.pg_try_advisory_xact_lock(" + std::to_string(key) +
+                    ") THEN RAISE EXCEPTION USING ERRCODE = '" + std::string(lock_busy_sqlstate) +
+                    "', MESSAGE = 'dbinit migration lock is held by another session'; END IF; ";
+  // The check is a nested IF so that it is only planned once the history
+  // table is known to exist.
+  if (expect_recorded)
+    sql += "IF NOT " + table_exists + " THEN " + elsewhere + "END IF; IF NOT " + recorded + " THEN " + elsewhere + "END IF; ";
+  else
+    sql += "IF " + table_exists + " THEN IF " + recorded + " THEN " + elsewhere + "END IF; END IF; ";
+  return sql + "END $dbinit$;\n";
+}
+
+std::string try_session_lock_sql(std::int64_t key) {
+  return "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(key) + ")";
+}
+
+std::string release_session_lock_sql(std::int64_t key) {
+  return "SELECT pg_catalog.pg_advisory_unlock(" + std::to_string(key) + ")";
+}
+
+std::string lock_holder_sql(std::int64_t key) {
+  const auto bits = static_cast<std::uint64_t>(key);
+  return "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), "
+         "coalesce(extract(epoch FROM now() - coalesce(a.xact_start, a.backend_start))::integer, 0) "
+         "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+         "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " + std::to_string(bits >> 32) +
+         " AND l.objid = " + std::to_string(bits & 0xFFFFFFFFu) + " AND l.objsubid = 1";
+}
+
+LockWait::Busy LockWait::busy(Clock::time_point now) {
+  if (!waiting_) {
+    waiting_ = true;
+    since_ = now;
+    last_report_ = Clock::time_point{};
+  }
+  Busy busy;
+  busy.waited = std::chrono::duration_cast<Milliseconds>(now - since_);
+  busy.give_up = busy.waited >= timeout_;
+  busy.report_holder = busy.give_up || last_report_ == Clock::time_point{} || now - last_report_ >= lock_holder_report_interval;
+  if (busy.report_holder) last_report_ = now;
+  busy.delay_cap = busy.give_up ? Milliseconds(0) : timeout_ - busy.waited;
+  return busy;
+}
+
+}  // namespace dbinit

@@ -1,0 +1,68 @@
+#pragma once
+// The migration lock: one PostgreSQL advisory lock per history table, so
+// that any number of replicas apply each migration exactly once. Its key,
+// the SQL that takes, releases and inspects it, the errors dbinit raises
+// about it, and how long and how often a busy lock is polled.
+//
+// dbinit never waits for the lock inside the server: a replica waiting in an
+// open transaction would deadlock with a CREATE INDEX CONCURRENTLY in
+// another. It tries, and on "busy" rolls back and polls with jittered backoff.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/backoff.hpp"
+#include "migrate/history.hpp"
+
+namespace dbinit {
+
+// First 8 bytes of SHA-256("dbinit:" + history table name as given, lower-cased);
+// 2281398760111336587 for dbinit_schema_history.
+std::int64_t lock_key(const HistoryTable& table);
+
+// SQLSTATEs dbinit raises itself inside its messages.
+inline constexpr std::string_view lock_busy_sqlstate = "DBI01";          // another session holds the lock
+inline constexpr std::string_view applied_elsewhere_sqlstate = "DBI02";  // another replica applied (or reverted) the version first
+
+// One statement for the start of a migration's transaction: take the
+// transaction-level lock or raise DBI01, then check the version is still
+// pending (expect_recorded: still applied, when going down) or raise DBI02.
+std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long long version, bool expect_recorded);
+
+// The session-level lock of no-transaction migrations.
+std::string try_session_lock_sql(std::int64_t key);
+std::string release_session_lock_sql(std::int64_t key);
+
+// Who holds the lock: pid, application_name, client address, seconds held.
+std::string lock_holder_sql(std::int64_t key);
+
+// Polling a busy lock: short first delays (the holder is usually one quick
+// migration), at most a second apart.
+inline constexpr BackoffPolicy lock_polling{Milliseconds(50), Milliseconds(1'000)};
+// How often the log names the holder while dbinit waits.
+inline constexpr Milliseconds lock_holder_report_interval{5'000};
+
+// Waiting for a busy lock, as values: how long it has been busy, when to
+// name the holder, when to give up (--lock-timeout).
+class LockWait {
+ public:
+  explicit LockWait(Milliseconds timeout) : timeout_(timeout) {}
+
+  struct Busy {
+    Milliseconds waited;     // since the lock was first found busy
+    bool give_up;            // waited >= timeout
+    bool report_holder;      // the first time, then every lock_holder_report_interval
+    Milliseconds delay_cap;  // sleep no longer than this (the time left)
+  };
+  Busy busy(Clock::time_point now);
+  // The lock was taken: the next busy lock is a new wait.
+  void acquired() { waiting_ = false; }
+
+ private:
+  Milliseconds timeout_;
+  bool waiting_ = false;
+  Clock::time_point since_{};
+  Clock::time_point last_report_{};
+};
+
+}  // namespace dbinit

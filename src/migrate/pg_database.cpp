@@ -1,0 +1,164 @@
+#include "migrate/pg_database.hpp"
+
+#include "log/log.hpp"
+#include "migrate/error_location.hpp"
+#include "migrate/lock.hpp"
+#include "migrate/step_sql.hpp"
+
+namespace dbinit {
+
+namespace {
+
+constexpr auto phase = log::Phase::migrate;
+
+void log_failure(const PlanStep& step, const StatementError& error, std::optional<LineColumn> at) {
+  const std::string& file = script_of(step).file_name;
+  log::Fields fields{{"file", file}, {"sqlstate", error.sqlstate}, {"error", error.message}};
+  if (at) {
+    fields.emplace_back("line", std::to_string(at->line));
+    fields.emplace_back("column", std::to_string(at->column));
+  }
+  log::error(phase,
+             "migration failed and was rolled back: " + file +
+                 (at ? ":" + std::to_string(at->line) + ":" + std::to_string(at->column) : "") + ": " + error.message,
+             fields);
+}
+
+}  // namespace
+
+PgMigrationDatabase::PgMigrationDatabase(Session& session, HistoryTable table)
+    : session_(session), table_(std::move(table)), lock_key_(lock_key(table_)), applied_by_(applied_by()) {}
+
+StepOutcome PgMigrationDatabase::interrupted(IoStatus status, std::string error) {
+  if (status == IoStatus::stopped) return {StepResult::stopped};
+  broken_ = true;
+  return {StepResult::connection_lost, Milliseconds(0), std::move(error)};
+}
+
+StepOutcome PgMigrationDatabase::apply(const PlanStep& step, bool table_exists) {
+  const bool no_transaction = step.direction == Direction::up && step.migration->up.no_transaction;
+  return no_transaction ? apply_without_transaction(step, table_exists) : apply_in_transaction(step, table_exists);
+}
+
+// One message, one round trip.
+StepOutcome PgMigrationDatabase::apply_in_transaction(const PlanStep& step, bool table_exists) {
+  const ApplyMessage message = step.direction == Direction::up
+                                   ? apply_up_message(table_, lock_key_, *step.migration, !table_exists, applied_by_)
+                                   : apply_down_message(table_, lock_key_, *step.migration);
+  const auto start = Clock::now();
+  auto outcome = run_query(session_.connection(), message.sql, std::nullopt, session_.stop());
+  if (outcome.status != IoStatus::ready) return interrupted(outcome.status, outcome.error);
+  if (auto error = first_error(outcome.results)) {
+    if (error->sqlstate == lock_busy_sqlstate) return {StepResult::lock_busy};
+    if (error->sqlstate == applied_elsewhere_sqlstate) return {StepResult::applied_elsewhere};
+    log_failure(step, *error, locate_in_file(message, script_of(step).sql, error->position, outcome.results.size() - 1));
+    return {StepResult::failed};
+  }
+  return {StepResult::applied, since(start)};
+}
+
+// A -- dbinit:no-transaction migration: a session lock, a dirty mark first,
+// then each statement alone (CREATE INDEX CONCURRENTLY refuses anything else).
+StepOutcome PgMigrationDatabase::apply_without_transaction(const PlanStep& step, bool table_exists) {
+  // Runs one bookkeeping statement; a StepOutcome when it did not succeed.
+  auto bookkeeping = [&](const std::string& sql, std::vector<PgResult>* results = nullptr) -> std::optional<StepOutcome> {
+    auto outcome = run_query(session_.connection(), sql, std::nullopt, session_.stop());
+    if (outcome.status != IoStatus::ready) return interrupted(outcome.status, outcome.error);
+    if (auto error = first_error(outcome.results)) {
+      log::error(phase, "bookkeeping for " + script_of(step).file_name + " failed: " + error->message,
+                 {{"sqlstate", error->sqlstate}});
+      return StepOutcome{StepResult::failed};
+    }
+    if (results) *results = std::move(outcome.results);
+    return std::nullopt;
+  };
+  std::vector<PgResult> answer;
+  if (auto report = bookkeeping(try_session_lock_sql(lock_key_), &answer)) return *report;
+  if (std::string_view(PQgetvalue(answer.back().get(), 0, 0)) != "t") return {StepResult::lock_busy};
+  // From here on the session lock is held; release it on every way out that
+  // keeps the connection (a closed connection releases it by itself).
+  auto release = [&](StepOutcome report) {
+    if (report.result != StepResult::connection_lost && report.result != StepResult::stopped)
+      run_query(session_.connection(), release_session_lock_sql(lock_key_), std::nullopt, session_.stop());
+    return report;
+  };
+  const Migration& migration = *step.migration;
+  if (!table_exists)
+    if (auto report = bookkeeping(create_table_sql(table_))) return release(*report);
+  if (auto report = bookkeeping(version_recorded_sql(table_, migration.version), &answer)) return release(*report);
+  if (PQntuples(answer.back().get()) > 0) return release({StepResult::applied_elsewhere});
+  if (auto report = bookkeeping(mark_dirty_sql(table_, migration, applied_by_))) return release(*report);
+
+  const auto start = Clock::now();
+  const auto& sql = migration.up.sql;
+  for (const auto& statement : split_statements(sql)) {
+    auto outcome = run_query(session_.connection(), std::string(statement.text), std::nullopt, session_.stop());
+    if (outcome.status != IoStatus::ready) return interrupted(outcome.status, outcome.error);
+    if (auto error = first_error(outcome.results)) {
+      log_failure(step, *error, locate_in_statement(sql, statement, error->position));
+      log::error(phase, "version " + std::to_string(migration.version) +
+                            " stays marked dirty: check the database, then run dbinit migrate --repair " +
+                            std::to_string(migration.version));
+      return release({StepResult::failed});
+    }
+  }
+  const auto duration = since(start);
+  if (auto report = bookkeeping(mark_applied_sql(table_, migration, duration.count()))) return release(*report);
+  return release({StepResult::applied, duration});
+}
+
+Reread PgMigrationDatabase::reread() {
+  Reread reread;
+  std::vector<PgResult> results;
+  if (!broken_) {
+    auto outcome = run_query(session_.connection(), read_history_sql(table_), std::nullopt, session_.stop());
+    if (outcome.status == IoStatus::stopped) {
+      reread.stop_signal = session_.stop().received();
+      return reread;
+    }
+    if (outcome.status == IoStatus::ready) {
+      results = std::move(outcome.results);
+    } else {
+      log::warn(phase, "connection lost; reconnecting", {{"error", outcome.error}});
+      broken_ = true;
+    }
+  }
+  if (broken_) {
+    auto again = session_.reconnect();
+    if (!again) {
+      // The wait phase has logged why: a stop signal, or the database is gone.
+      reread.stop_signal = session_.stop().received();
+      reread.failure = ExitCode::database_unreachable;
+      return reread;
+    }
+    broken_ = false;
+    results = std::move(*again);
+  }
+  reread.history = history_from_results(results, table_);
+  return reread;
+}
+
+bool PgMigrationDatabase::repair(long long version) {
+  auto repaired = run_query(session_.connection(), repair_sql(table_, version), std::nullopt, session_.stop());
+  return repaired.status == IoStatus::ready && !first_error(repaired.results) && !repaired.results.empty() &&
+         std::string_view(PQcmdTuples(repaired.results.back().get())) == "1";
+}
+
+std::string PgMigrationDatabase::lock_holder() {
+  auto outcome = run_query(session_.connection(), lock_holder_sql(lock_key_), Clock::now() + Milliseconds(5'000),
+                           session_.stop());
+  if (outcome.status != IoStatus::ready || first_error(outcome.results) || outcome.results.empty() ||
+      PQntuples(outcome.results.back().get()) == 0)
+    return "unknown (it may have just finished)";
+  const PGresult* row = outcome.results.back().get();
+  return "pid " + std::string(PQgetvalue(row, 0, 0)) + " application_name=" + PQgetvalue(row, 0, 1) +
+         " client=" + PQgetvalue(row, 0, 2) + " for " + PQgetvalue(row, 0, 3) + "s";
+}
+
+Clock::time_point PgMigrationDatabase::now() { return Clock::now(); }
+
+std::optional<int> PgMigrationDatabase::sleep(Milliseconds duration) { return session_.stop().sleep(duration); }
+
+std::optional<int> PgMigrationDatabase::stop_signal() { return session_.stop().received(); }
+
+}  // namespace dbinit

@@ -1,0 +1,36 @@
+#pragma once
+// The migrate phase's database (migrate/database.hpp) over a real session:
+// the messages of migrate/step_sql.hpp sent with pg/connection.hpp.
+#include <cstdint>
+#include <string>
+
+#include "migrate/database.hpp"
+#include "pg/session.hpp"
+
+namespace dbinit {
+
+class PgMigrationDatabase final : public MigrationDatabase {
+ public:
+  PgMigrationDatabase(Session& session, HistoryTable table);
+
+  StepOutcome apply(const PlanStep& step, bool table_exists) override;
+  Reread reread() override;
+  bool repair(long long version) override;
+  std::string lock_holder() override;
+  Clock::time_point now() override;
+  std::optional<int> sleep(Milliseconds duration) override;
+  std::optional<int> stop_signal() override;
+
+ private:
+  StepOutcome apply_in_transaction(const PlanStep& step, bool table_exists);
+  StepOutcome apply_without_transaction(const PlanStep& step, bool table_exists);
+  StepOutcome interrupted(IoStatus status, std::string error);
+
+  Session& session_;
+  HistoryTable table_;
+  std::int64_t lock_key_;
+  std::string applied_by_;
+  bool broken_ = false;  // the connection failed; reread() reconnects
+};
+
+}  // namespace dbinit

@@ -1,0 +1,47 @@
+#include "migrate/phase.hpp"
+
+#include <iostream>
+
+#include "core/backoff.hpp"
+#include "log/log.hpp"
+#include "migrate/apply.hpp"
+#include "migrate/pg_database.hpp"
+#include "migrate/reports.hpp"
+#include "migrate/step_sql.hpp"
+
+namespace dbinit {
+
+std::string first_read_sql(const MigrateSettings& settings) { return read_history_sql(settings.history_table); }
+
+int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, const std::vector<Migration>& migrations,
+                      Session& session) {
+  auto history = history_from_results(session.take_first_read(), settings.history_table);
+  if (!history) return to_int(ExitCode::migration_failed);
+  const PlanRequest request{settings.target, settings.strict};
+  switch (action) {
+    case MigrateAction::status: {
+      const auto rows = migration_status(migrations, *history);
+      std::cout << format_status_table(rows) << std::flush;
+      return to_int(status_exit_code(rows, migrations));
+    }
+    case MigrateAction::sql: {
+      const auto plan = plan_migrations(migrations, *history, request);
+      for (const auto& warning : plan.warnings) log::warn(log::Phase::migrate, warning);
+      if (plan.refusal) {
+        log::error(log::Phase::migrate, plan.refusal->message);
+        return to_int(plan.refusal->exit_code);
+      }
+      std::cout << plan_sql(plan, settings.history_table, history->table_exists, applied_by()) << std::flush;
+      return to_int(ExitCode::ok);
+    }
+    case MigrateAction::apply:
+      break;
+  }
+  PgMigrationDatabase database(session, settings.history_table);
+  const ApplyOutcome applied = apply_migrations(database, migrations, std::move(*history),
+                                                {request, settings.repair, settings.lock_timeout, lock_polling, random_seed()});
+  if (applied.stop_signal) return exit_code_for_signal(*applied.stop_signal);
+  return to_int(applied.exit_code);
+}
+
+}  // namespace dbinit

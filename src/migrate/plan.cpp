@@ -1,0 +1,131 @@
+#include "migrate/plan.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "migrate/sql_split.hpp"
+
+namespace dbinit {
+
+namespace {
+
+std::string versions_text(const std::vector<long long>& versions) {
+  std::string out;
+  for (const auto version : versions) out += (out.empty() ? "" : ", ") + std::to_string(version);
+  return out;
+}
+
+std::string first_word(std::string_view statement) {
+  std::string word;
+  for (const char c : statement) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) break;
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return word;
+}
+
+}  // namespace
+
+const MigrationScript& script_of(const PlanStep& step) {
+  return step.direction == Direction::up ? step.migration->up : *step.migration->down;
+}
+
+std::optional<std::string> transaction_control_problem(const MigrationScript& script) {
+  if (script.no_transaction) return std::nullopt;
+  for (const auto& statement : split_statements(script.sql)) {
+    const auto word = first_word(statement.text);
+    if (word == "BEGIN" || word == "COMMIT" || word == "ROLLBACK" || word == "START" || word == "END" ||
+        word == "SAVEPOINT") {
+      const auto at = line_column_at(script.sql, statement.offset);
+      return script.file_name + ":" + std::to_string(at.line) + ": " + word +
+             " is not allowed: dbinit runs each migration in its own transaction (use " +
+             std::string(no_transaction_directive) + " on the first line to run without one)";
+    }
+  }
+  return std::nullopt;
+}
+
+MigrationPlan plan_migrations(const std::vector<Migration>& embedded, const History& history, const PlanRequest& request) {
+  MigrationPlan plan;
+  std::map<long long, const Migration*> known;
+  for (const auto& migration : embedded) known[migration.version] = &migration;
+  const long long newest_embedded = embedded.empty() ? 0 : embedded.back().version;
+
+  std::vector<long long> dirty, mismatched, unknown_between, ahead;
+  std::map<long long, const HistoryRow*> applied;
+  for (const auto& row : history.rows) {
+    applied[row.version] = &row;
+    if (row.state == "dirty") dirty.push_back(row.version);
+    const auto found = known.find(row.version);
+    if (found == known.end()) {
+      (row.version > newest_embedded ? ahead : unknown_between).push_back(row.version);
+    } else if (found->second->checksum != row.checksum) {
+      mismatched.push_back(row.version);
+    }
+  }
+  if (!dirty.empty()) {
+    plan.refusal = Refusal{ExitCode::migration_failed,
+                           "migration " + versions_text(dirty) +
+                               " is marked dirty: a no-transaction migration failed or was interrupted; check the "
+                               "database by hand, then run: dbinit migrate --repair " + std::to_string(dirty.front())};
+    return plan;
+  }
+  if (!mismatched.empty()) {
+    plan.refusal = Refusal{ExitCode::migration_drift,
+                           "applied migrations differ from the embedded files (checksum mismatch): version " +
+                               versions_text(mismatched)};
+    return plan;
+  }
+  if (!unknown_between.empty()) {
+    plan.refusal = Refusal{ExitCode::migration_drift, "the database has applied versions this dbinit does not know, "
+                                                      "between known ones: version " + versions_text(unknown_between)};
+    return plan;
+  }
+  if (!ahead.empty()) {
+    const std::string message = "the database is ahead of this dbinit (applied versions newer than every embedded "
+                                "one: " + versions_text(ahead) + ")";
+    if (request.strict) {
+      plan.refusal = Refusal{ExitCode::migration_drift, message + "; refused because of --strict"};
+      return plan;
+    }
+    plan.warnings.push_back(message + "; allowed, as during a rolling deploy");
+  }
+
+  const long long target = request.target.value_or(newest_embedded);
+  // Down: applied versions above the target, newest first, each needing its down file.
+  std::vector<long long> missing_down;
+  for (auto row = history.rows.rbegin(); row != history.rows.rend(); ++row) {
+    if (row->version <= target || !request.target) continue;
+    const auto found = known.find(row->version);
+    if (found == known.end() || !found->second->down) {
+      missing_down.push_back(row->version);
+      continue;
+    }
+    plan.steps.push_back({found->second, Direction::down});
+  }
+  if (!missing_down.empty()) {
+    plan.steps.clear();
+    plan.refusal = Refusal{ExitCode::migration_failed, "cannot migrate down to " + std::to_string(target) +
+                                                           ": no down file for version " + versions_text(missing_down)};
+    return plan;
+  }
+  // Up: embedded versions up to the target that are not applied, oldest first.
+  const long long newest_applied = history.rows.empty() ? 0 : history.rows.back().version;
+  for (const auto& migration : embedded) {
+    if (migration.version > target || applied.count(migration.version)) continue;
+    if (migration.version < newest_applied)
+      plan.warnings.push_back("version " + std::to_string(migration.version) +
+                              " is older than the newest applied one (" + std::to_string(newest_applied) +
+                              ") and is applied out of order");
+    if (auto problem = transaction_control_problem(migration.up)) {
+      plan.steps.clear();
+      plan.refusal = Refusal{ExitCode::migration_failed, *problem};
+      return plan;
+    }
+    plan.steps.push_back({&migration, Direction::up});
+  }
+  return plan;
+}
+
+}  // namespace dbinit

@@ -1,0 +1,32 @@
+#pragma once
+// The two reports that change nothing: `dbinit status` (every migration and
+// its state) and `dbinit sql` (the SQL `migrate` would send). Pure.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/exit_code.hpp"
+#include "migrate/history.hpp"
+#include "migrate/plan.hpp"
+
+namespace dbinit {
+
+enum class MigrationState { applied, pending, checksum_mismatch, unknown, dirty };
+std::string_view state_name(MigrationState state);
+
+struct StatusRow {
+  long long version;
+  std::string name;
+  MigrationState state;
+  std::string applied_at;  // empty when not applied
+};
+
+std::vector<StatusRow> migration_status(const std::vector<Migration>& embedded, const History& history);
+// 0 up to date, 1 pending, 4 dirty, 6 mismatch or unknown version between known ones.
+ExitCode status_exit_code(const std::vector<StatusRow>& rows, const std::vector<Migration>& embedded);
+std::string format_status_table(const std::vector<StatusRow>& rows);
+
+// `dbinit sql`: the SQL migrate would send for this plan.
+std::string plan_sql(const MigrationPlan& plan, const HistoryTable& table, bool table_exists, std::string_view applied_by);
+
+}  // namespace dbinit

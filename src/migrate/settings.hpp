@@ -1,0 +1,24 @@
+#pragma once
+// What the migrate phase is asked to do. Defaults here are the documented
+// ones (config/options.cpp shows them in --help).
+#include <optional>
+
+#include "core/clock.hpp"
+#include "migrate/history.hpp"
+
+namespace dbinit {
+
+// What a run does with the migrations: apply them, report their state
+// (`dbinit status`), or print the SQL applying them would send (`dbinit sql`).
+enum class MigrateAction { apply, status, sql };
+
+struct MigrateSettings {
+  bool skip = false;  // --skip-migrations: a run starts COMMAND without migrating
+  HistoryTable history_table = default_history_table();
+  Milliseconds lock_timeout{300'000};
+  std::optional<long long> target;  // nullopt: the newest version
+  std::optional<long long> repair;  // `dbinit migrate --repair V`
+  bool strict = false;              // a database ahead of dbinit is drift
+};
+
+}  // namespace dbinit

@@ -1,0 +1,147 @@
+#include "migrate/sql_split.hpp"
+
+#include <cctype>
+
+namespace dbinit {
+
+namespace {
+
+bool is_blank(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+// PostgreSQL's ident_cont: letters, digits, _, $ and any non-ASCII byte.
+bool is_identifier_char(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return std::isalnum(byte) || c == '_' || c == '$' || byte >= 0x80;
+}
+
+// $tag$ where tag is empty or an identifier not starting with a digit.
+std::size_t dollar_tag_length(std::string_view sql, std::size_t at) {
+  if (sql[at] != '$') return 0;
+  std::size_t end = at + 1;
+  if (end < sql.size() && std::isdigit(static_cast<unsigned char>(sql[end]))) return 0;
+  while (end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) ++end;
+  return end < sql.size() && sql[end] == '$' ? end - at + 1 : 0;
+}
+
+// Just past the */ that closes the comment opened at `at`; comments nest.
+std::size_t after_block_comment(std::string_view text, std::size_t at) {
+  int depth = 0;
+  for (std::size_t i = at; i + 1 < text.size(); ++i) {
+    if (text.substr(i, 2) == "/*") {
+      ++depth, ++i;
+    } else if (text.substr(i, 2) == "*/") {
+      ++i;
+      if (--depth == 0) return i + 1;
+    }
+  }
+  return text.size();
+}
+
+std::size_t first_content(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (is_blank(text[i])) {
+      ++i;
+    } else if (text.substr(i, 2) == "--") {
+      const auto end = text.find('\n', i);
+      i = end == std::string_view::npos ? text.size() : end + 1;
+    } else if (text.substr(i, 2) == "/*") {
+      i = after_block_comment(text, i);
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+// True when a statement holds something besides blanks and comments.
+bool has_content(std::string_view text) { return first_content(text) < text.size(); }
+
+}  // namespace
+
+std::vector<SqlStatement> split_statements(std::string_view sql) {
+  std::vector<SqlStatement> statements;
+  std::size_t start = 0;
+  auto finish = [&](std::size_t end) {
+    const auto text = sql.substr(start, end - start);
+    if (has_content(text)) {
+      const auto skip = first_content(text);
+      statements.push_back({text.substr(skip), start + skip});
+    }
+    start = end + 1;
+  };
+  // SQL-standard function bodies (BEGIN ATOMIC ... END, PostgreSQL 14+)
+  // hold semicolons; CASE ... END nests inside them. Tracked as psql does.
+  int atomic_depth = 0;
+  std::string previous_word;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (std::isalpha(static_cast<unsigned char>(c)) && (i == 0 || !is_identifier_char(sql[i - 1]))) {
+      std::size_t end = i;
+      while (end < sql.size() && is_identifier_char(sql[end])) ++end;
+      std::string word(sql.substr(i, end - i));
+      for (auto& letter : word) letter = static_cast<char>(std::toupper(static_cast<unsigned char>(letter)));
+      if (word == "ATOMIC" && previous_word == "BEGIN") ++atomic_depth;
+      else if (atomic_depth > 0 && word == "CASE") ++atomic_depth;
+      else if (atomic_depth > 0 && word == "END") --atomic_depth;
+      previous_word = std::move(word);
+      i = end - 1;  // a quote right after the word (E'...') is read next
+      continue;
+    }
+    if (c == '-' && sql.substr(i, 2) == "--") {
+      i = sql.find('\n', i);
+      if (i == std::string_view::npos) break;
+    } else if (c == '/' && sql.substr(i, 2) == "/*") {
+      i = after_block_comment(sql, i) - 1;
+    } else if (c == '\'' || c == '"') {
+      // E'...' strings allow backslash escapes; standard strings double the quote.
+      // The E must be a token of its own: ESCAPE'\' is a keyword and a standard string.
+      const bool escapes = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+                           (i == 1 || !is_identifier_char(sql[i - 2]));
+      for (++i; i < sql.size(); ++i) {
+        if (escapes && sql[i] == '\\') ++i;
+        else if (sql[i] == c && i + 1 < sql.size() && sql[i + 1] == c) ++i;
+        else if (sql[i] == c) break;
+      }
+    } else if (const auto tag_length = dollar_tag_length(sql, i)) {
+      const auto tag = sql.substr(i, tag_length);
+      const auto close = sql.find(tag, i + tag_length);
+      i = close == std::string_view::npos ? sql.size() : close + tag_length - 1;
+    } else if (c == ';' && atomic_depth == 0) {
+      finish(i);
+    }
+  }
+  if (start < sql.size()) finish(sql.size());
+  return statements;
+}
+
+LineColumn line_column_at(std::string_view text, std::size_t offset) {
+  LineColumn at{1, 1};
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++at.line;
+      at.column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++at.column;  // count characters, not UTF-8 continuation bytes
+    }
+  }
+  return at;
+}
+
+std::size_t byte_offset_of_character(std::string_view text, std::size_t character) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (seen++ == character) return i;
+  }
+  return text.size();
+}
+
+std::size_t character_count(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  return count;
+}
+
+}  // namespace dbinit

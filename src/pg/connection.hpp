@@ -1,0 +1,51 @@
+#pragma once
+// RAII owners for libpq handles and the one I/O primitive every database
+// phase uses: run SQL without blocking, bounded by a deadline and
+// interruptible by a stop signal.
+#include <libpq-fe.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/stop_signals.hpp"
+
+namespace dbinit {
+
+struct PgConnectionDeleter {
+  void operator()(PGconn* connection) const { PQfinish(connection); }
+};
+struct PgResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using PgConnection = std::unique_ptr<PGconn, PgConnectionDeleter>;
+using PgResult = std::unique_ptr<PGresult, PgResultDeleter>;
+
+enum class IoStatus { ready, timed_out, stopped, failed };
+
+// Waits until the socket is ready for reading (or writing), the deadline
+// passes, or a stop signal arrives.
+IoStatus wait_socket(int socket, bool for_write, Deadline deadline, StopSignals& stop);
+
+struct QueryOutcome {
+  IoStatus status = IoStatus::ready;
+  std::vector<PgResult> results;  // one per statement that ran
+  std::string error;              // connection-level failure, if status != ready
+};
+
+// Sends sql (one or more statements, simple query protocol) and collects
+// every result. On timeout or stop the running query is cancelled.
+QueryOutcome run_query(PGconn* connection, std::string_view sql, Deadline deadline, StopSignals& stop);
+
+// The first failed result's error message, SQLSTATE and position, if any.
+struct StatementError {
+  std::string message;
+  std::string sqlstate;
+  std::optional<int> position;  // 1-based character offset into the sent SQL
+};
+std::optional<StatementError> first_error(const std::vector<PgResult>& results);
+
+}  // namespace dbinit

@@ -1,0 +1,57 @@
+#include "pg/target.hpp"
+
+#include <unistd.h>
+
+#include "log/log.hpp"
+#include "pg/conninfo.hpp"
+
+namespace dbinit {
+
+std::optional<std::string> direct_hosts_for(std::string_view host_list) {
+  std::string out;
+  bool changed = false;
+  std::size_t start = 0;
+  while (start <= host_list.size()) {
+    const auto comma = host_list.find(',', start);
+    std::string host(host_list.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    const auto dot = host.find('.');
+    const auto label_end = dot == std::string::npos ? host.size() : dot;
+    constexpr std::string_view suffix = "-pooler";
+    if (label_end > suffix.size() && std::string_view(host).substr(label_end - suffix.size(), suffix.size()) == suffix) {
+      host.erase(label_end - suffix.size(), suffix.size());
+      changed = true;
+    }
+    out += (start == 0 ? "" : ",") + host;
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  if (!changed) return std::nullopt;
+  return out;
+}
+
+ConnectionTarget connection_target(const DatabaseSettings& settings, bool for_migrations) {
+  if (for_migrations && !settings.migration_url.empty())
+    return {settings.migration_url, default_application_name(), std::nullopt};
+  ConnectionTarget target{settings.database_url, default_application_name(), std::nullopt};
+  if (!for_migrations) return target;
+  const auto parsed = parse_conninfo(settings.database_url);
+  if (const auto host = parsed.values.find("host"); host != parsed.values.end()) {
+    if (auto direct = direct_hosts_for(host->second)) {
+      log::info(log::Phase::migrate, "migrating over the direct host instead of the pooled one",
+                {{"pooled_host", host->second}, {"direct_host", *direct}});
+      target.host_override = direct;
+    }
+  }
+  return target;
+}
+
+std::string host_name() {
+  char host[256] = {};
+  // An unnamed host is harmless: the name is only a label in logs and tables.
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return host;
+}
+
+std::string default_application_name() { return ("dbinit/" DBINIT_VERSION "@" + host_name()).substr(0, 63); }
+
+}  // namespace dbinit

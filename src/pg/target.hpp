@@ -1,0 +1,34 @@
+#pragma once
+// Which server a connection goes to. Neon's pooled host (first label ending
+// in "-pooler") is PgBouncer in transaction mode: fine for transactional
+// migrations, wrong for session locks, so migrations go over the direct host
+// when dbinit can tell what that is.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "pg/settings.hpp"
+
+namespace dbinit {
+
+struct ConnectionTarget {
+  std::string conninfo;          // URI or key=value; empty: libpq defaults, PG* variables
+  std::string application_name;  // used unless conninfo names its own
+  std::optional<std::string> host_override;  // replaces conninfo's host (derived direct Neon host)
+};
+
+// "ep-x-pooler.eu.aws.neon.tech,other" -> "ep-x.eu.aws.neon.tech,other";
+// nullopt when no host in the list is a pooled Neon host.
+std::optional<std::string> direct_hosts_for(std::string_view host_list);
+
+// The app's connection: the database URL as given. For migrations:
+// --migration-url when given, otherwise the database URL over the direct
+// host when it names a Neon pooled one (logged).
+ConnectionTarget connection_target(const DatabaseSettings& settings, bool for_migrations);
+
+// This machine's (container's) name; empty if it has none.
+std::string host_name();
+// "dbinit/0.1.0@hostname", within PostgreSQL's 63-byte name limit.
+std::string default_application_name();
+
+}  // namespace dbinit

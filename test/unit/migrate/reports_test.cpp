@@ -1,0 +1,93 @@
+#define BOOST_TEST_MODULE reports
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "migrate/reports.hpp"
+#include "migration_builder.hpp"
+#include "text.hpp"
+
+using namespace dbinit;
+using namespace dbinit::test;
+
+BOOST_AUTO_TEST_CASE(status_lists_every_state) {
+  const auto set = embedded({1, 2, 3, 4});
+  // 1 applied, 2 changed since, 3 pending, 4 dirty, 9 applied by a newer dbinit.
+  const auto history = history_of({row_for(set[0]), {2, set[1].name, "changed", "applied", "2026-01-02"}, row_for(set[3], "dirty"),
+                        foreign_row(9)});
+  const auto rows = migration_status(set, history);
+  BOOST_TEST_REQUIRE(rows.size() == 5u);
+  BOOST_TEST(rows[0].version == 1);
+  BOOST_TEST((rows[0].state == MigrationState::applied));
+  BOOST_TEST(rows[0].applied_at == history.rows[0].applied_at);
+  BOOST_TEST(rows[0].name == "step_1");
+  BOOST_TEST((rows[1].state == MigrationState::checksum_mismatch));
+  BOOST_TEST(rows[2].version == 3);
+  BOOST_TEST((rows[2].state == MigrationState::pending));
+  BOOST_TEST(rows[2].applied_at.empty());
+  BOOST_TEST((rows[3].state == MigrationState::dirty));
+  BOOST_TEST(rows[4].version == 9);
+  BOOST_TEST((rows[4].state == MigrationState::unknown));
+  BOOST_TEST(rows[4].name == "from_elsewhere");
+}
+
+BOOST_AUTO_TEST_CASE(status_exit_codes) {
+  const auto set = embedded({1, 2, 3});
+  auto code = [&](const History& history) { return to_int(status_exit_code(migration_status(set, history), set)); };
+  BOOST_TEST(code(applied_all(set)) == 0);
+  BOOST_TEST(code(History{}) == 1);
+  BOOST_TEST(code(history_of({row_for(set[0])})) == 1);
+  BOOST_TEST(code(history_of({row_for(set[0]), row_for(set[1], "dirty")})) == 4);
+  auto mismatched = applied_all(set);
+  mismatched.rows[1].checksum = "changed";
+  BOOST_TEST(code(mismatched) == 6);
+  BOOST_TEST(code(history_of({row_for(set[0]), foreign_row(2)})) == 6);
+  // An unknown version newer than every embedded one is not drift (rolling deploy).
+  auto ahead = applied_all(set);
+  ahead.rows.push_back(foreign_row(7));
+  BOOST_TEST(code(ahead) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_version_between_known_ones_makes_status_drift) {
+  const auto set = embedded({1, 3});
+  const auto history = history_of({row_for(set[0]), foreign_row(2), row_for(set[1])});
+  BOOST_TEST((status_exit_code(migration_status(set, history), set) == ExitCode::migration_drift));
+}
+
+BOOST_AUTO_TEST_CASE(state_names) {
+  BOOST_TEST(state_name(MigrationState::applied) == "applied");
+  BOOST_TEST(state_name(MigrationState::pending) == "pending");
+  BOOST_TEST(state_name(MigrationState::checksum_mismatch) == "checksum mismatch");
+  BOOST_TEST(state_name(MigrationState::unknown) == "unknown");
+  BOOST_TEST(state_name(MigrationState::dirty) == "dirty");
+}
+
+BOOST_AUTO_TEST_CASE(status_table_has_aligned_columns) {
+  std::vector<StatusRow> rows{{1, "create_conversations", MigrationState::applied, "2026-01-01 10:00:00+00"},
+                              {12, "x", MigrationState::checksum_mismatch, "2026-01-02 10:00:00+00"},
+                              {123, "pending_one", MigrationState::pending, ""}};
+  const auto table = format_status_table(rows);
+  std::istringstream in(table);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  BOOST_TEST_REQUIRE(lines.size() == 4u, table);
+  const auto& header = lines[0];
+  BOOST_TEST(header.starts_with("VERSION"));
+  const auto name_at = header.find("NAME");
+  const auto state_at = header.find("STATE");
+  const auto applied_at = header.find("APPLIED_AT");
+  BOOST_TEST_REQUIRE((name_at != std::string::npos && state_at != std::string::npos && applied_at != std::string::npos));
+  BOOST_TEST(name_at < state_at);
+  BOOST_TEST(state_at < applied_at);
+  // The widest name still leaves a gap before STATE.
+  BOOST_TEST(state_at >= name_at + std::string("create_conversations").size() + 1);
+  BOOST_TEST(lines[1].starts_with("1 "));
+  BOOST_TEST(lines[1].substr(name_at).starts_with("create_conversations "));
+  BOOST_TEST(lines[1].substr(state_at).starts_with("applied "));
+  BOOST_TEST(lines[1].substr(applied_at) == "2026-01-01 10:00:00+00");
+  BOOST_TEST(lines[2].substr(name_at).starts_with("x "));
+  BOOST_TEST(lines[2].substr(state_at).starts_with("checksum mismatch "));
+  BOOST_TEST(lines[3].starts_with("123 "));
+  BOOST_TEST(lines[3].substr(state_at).starts_with("pending "));
+  BOOST_TEST(lines[3].substr(applied_at) == "-");
+}

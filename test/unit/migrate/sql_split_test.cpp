@@ -1,0 +1,193 @@
+#define BOOST_TEST_MODULE sql_split
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "migrate/sql_split.hpp"
+
+using namespace dbinit;
+
+namespace {
+
+std::vector<std::string> texts_of(std::string_view sql) {
+  std::vector<std::string> out;
+  for (const auto& statement : split_statements(sql)) out.emplace_back(statement.text);
+  return out;
+}
+
+using Texts = std::vector<std::string>;
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(splits_on_semicolons_and_drops_them) {
+  BOOST_TEST(texts_of("SELECT 1; SELECT 2;") == Texts({"SELECT 1", "SELECT 2"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(trailing_statement_without_semicolon_is_kept) {
+  BOOST_TEST(texts_of("SELECT 1;\nSELECT 2") == Texts({"SELECT 1", "SELECT 2"}), boost::test_tools::per_element());
+  BOOST_TEST(texts_of("SELECT 1") == Texts({"SELECT 1"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(empty_and_comment_only_statements_are_skipped) {
+  BOOST_TEST(texts_of(";;  ;\n SELECT 1;;\n;") == Texts({"SELECT 1"}), boost::test_tools::per_element());
+  BOOST_TEST(texts_of("SELECT 1;\n-- the end\n") == Texts({"SELECT 1"}), boost::test_tools::per_element());
+  BOOST_TEST(texts_of("/* nothing */;\nSELECT 1;\n/* trailing */") == Texts({"SELECT 1"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(split_statements("").empty());
+  BOOST_TEST(split_statements(" \n\t ").empty());
+  BOOST_TEST(split_statements("-- only a comment").empty());
+  BOOST_TEST(split_statements("/* a /* nested */ comment */ ;").empty());
+}
+
+BOOST_AUTO_TEST_CASE(semicolon_inside_a_string_does_not_split) {
+  BOOST_TEST(texts_of("SELECT 'a;b'; SELECT 2") == Texts({"SELECT 'a;b'", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(doubled_quotes_stay_inside_the_string) {
+  BOOST_TEST(texts_of("SELECT 'it''s; fine'; SELECT 2") == Texts({"SELECT 'it''s; fine'", "SELECT 2"}),
+             boost::test_tools::per_element());
+  // A string holding only a quote, then an empty string.
+  BOOST_TEST(texts_of("SELECT '''', ''; SELECT 2") == Texts({"SELECT '''', ''", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(backslash_escapes_only_in_e_strings) {
+  // E'\'' is a string holding one quote; the ';' after it is still inside.
+  BOOST_TEST(texts_of(R"(SELECT E'\'; still'; SELECT 2)") == Texts({R"(SELECT E'\'; still')", "SELECT 2"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(texts_of(R"(SELECT e'\\'; SELECT 2)") == Texts({R"(SELECT e'\\')", "SELECT 2"}),
+             boost::test_tools::per_element());
+  // A standard string ends at the quote after the backslash.
+  BOOST_TEST(texts_of(R"(SELECT 'C:\'; SELECT 2)") == Texts({R"(SELECT 'C:\')", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(identifier_ending_in_e_before_a_string_is_not_an_e_string) {
+  // PostgreSQL reads ESCAPE'\' as the keyword ESCAPE and the standard string '\'.
+  BOOST_TEST(texts_of(R"(SELECT 'a_b' LIKE 'a\_b' ESCAPE'\'; SELECT 2)") ==
+                 Texts({R"(SELECT 'a_b' LIKE 'a\_b' ESCAPE'\')", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(quoted_identifiers_may_hold_semicolons) {
+  BOOST_TEST(texts_of(R"(CREATE TABLE "a;b" ("x"";y" int); SELECT 2)") ==
+                 Texts({R"(CREATE TABLE "a;b" ("x"";y" int))", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(dollar_quoted_bodies_keep_their_semicolons) {
+  const std::string function = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql";
+  BOOST_TEST(texts_of(function + ";\nSELECT 2;") == Texts({function, "SELECT 2"}), boost::test_tools::per_element());
+
+  const std::string tagged = "DO $body$ BEGIN PERFORM 1; RAISE NOTICE '$$;'; END $body$";
+  BOOST_TEST(texts_of(tagged + "; SELECT 2") == Texts({tagged, "SELECT 2"}), boost::test_tools::per_element());
+
+  const std::string nested = "DO $outer$ BEGIN EXECUTE $in$ SELECT 1; $in$; END $outer$";
+  BOOST_TEST(texts_of(nested + "; SELECT 2") == Texts({nested, "SELECT 2"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(positional_parameters_are_not_dollar_quotes) {
+  BOOST_TEST(texts_of("PREPARE p AS SELECT $1; SELECT 2; SELECT $2") ==
+                 Texts({"PREPARE p AS SELECT $1", "SELECT 2", "SELECT $2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(line_comments_hide_semicolons) {
+  BOOST_TEST(texts_of("SELECT 1 -- not here; nor here\n + 1; SELECT 2") ==
+                 Texts({"SELECT 1 -- not here; nor here\n + 1", "SELECT 2"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(texts_of("SELECT 1; -- it's a comment; 'unbalanced\nSELECT 2") == Texts({"SELECT 1", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(block_comments_nest) {
+  // After the inner */ the outer comment is still open, so "; still;" is comment.
+  BOOST_TEST(texts_of("SELECT 1 /* outer /* inner; */ still; */ + 1; SELECT 2") ==
+                 Texts({"SELECT 1 /* outer /* inner; */ still; */ + 1", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(leading_nested_comment_is_skipped_in_text_and_offset) {
+  const std::string sql = "/* outer /* inner */ still comment; */ SELECT 1; SELECT 2";
+  const auto statements = split_statements(sql);
+  BOOST_TEST_REQUIRE(statements.size() == 2u);
+  BOOST_TEST(statements[0].text == "SELECT 1");
+  BOOST_TEST(statements[0].offset == sql.find("SELECT 1"));
+}
+
+BOOST_AUTO_TEST_CASE(offsets_point_at_the_first_character_after_blanks_and_comments) {
+  const std::string sql = "  -- header; with semicolon\n\t/* note */  CREATE TABLE a (x int);\n\n-- next\nINSERT INTO a VALUES (1)";
+  const auto statements = split_statements(sql);
+  BOOST_TEST_REQUIRE(statements.size() == 2u);
+  BOOST_TEST(statements[0].offset == sql.find("CREATE"));
+  BOOST_TEST(statements[1].offset == sql.find("INSERT"));
+  for (const auto& statement : statements) {
+    // text is a view into the input at offset, not a copy.
+    BOOST_TEST(static_cast<const void*>(statement.text.data()) == static_cast<const void*>(sql.data() + statement.offset));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(quotes_inside_comments_and_comment_markers_inside_strings) {
+  BOOST_TEST(texts_of("/* it's */ SELECT '--;', '/*;'; SELECT 2") == Texts({"SELECT '--;', '/*;'", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(unterminated_constructs_swallow_the_rest) {
+  BOOST_TEST(texts_of("SELECT 'open; SELECT 2") == Texts({"SELECT 'open; SELECT 2"}), boost::test_tools::per_element());
+  BOOST_TEST(texts_of("SELECT $$ open; SELECT 2") == Texts({"SELECT $$ open; SELECT 2"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(texts_of("SELECT 1 /* open; SELECT 2") == Texts({"SELECT 1 /* open; SELECT 2"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(line_column_counts_lines_and_characters) {
+  const std::string_view text = "ab\ncd\n";
+  BOOST_TEST(line_column_at(text, 0).line == 1);
+  BOOST_TEST(line_column_at(text, 0).column == 1);
+  BOOST_TEST(line_column_at(text, 1).column == 2);
+  BOOST_TEST(line_column_at(text, 3).line == 2);
+  BOOST_TEST(line_column_at(text, 3).column == 1);
+  BOOST_TEST(line_column_at(text, 4).line == 2);
+  BOOST_TEST(line_column_at(text, 4).column == 2);
+  // Past the end: the position after the last character.
+  BOOST_TEST(line_column_at(text, 100).line == 3);
+  BOOST_TEST(line_column_at(text, 100).column == 1);
+}
+
+BOOST_AUTO_TEST_CASE(line_column_counts_utf8_characters_not_bytes) {
+  const std::string text = "-- é\nSELECT 'héllo', '日本', x";
+  const auto at = line_column_at(text, text.find(", x") + 2);
+  BOOST_TEST(at.line == 2);
+  BOOST_TEST(at.column == 23);  // "SELECT 'héllo', '日本', " is 22 characters
+  BOOST_TEST(line_column_at(text, text.find('\n')).column == 5);  // "-- é" is 4 characters
+}
+
+BOOST_AUTO_TEST_CASE(byte_offset_of_character_skips_continuation_bytes) {
+  const std::string_view text = "aé日b";  // bytes: a, 2 for é, 3 for 日, b
+  BOOST_TEST(byte_offset_of_character(text, 0) == 0u);
+  BOOST_TEST(byte_offset_of_character(text, 1) == 1u);
+  BOOST_TEST(byte_offset_of_character(text, 2) == 3u);
+  BOOST_TEST(byte_offset_of_character(text, 3) == 6u);
+  BOOST_TEST(byte_offset_of_character(text, 4) == text.size());
+  BOOST_TEST(byte_offset_of_character(text, 99) == text.size());
+}
+
+BOOST_AUTO_TEST_CASE(character_count_counts_code_points) {
+  BOOST_TEST(character_count("") == 0u);
+  BOOST_TEST(character_count("abc") == 3u);
+  BOOST_TEST(character_count("aé日b") == 4u);
+  BOOST_TEST(character_count("😀") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(atomic_bodies_with_case_keep_their_semicolons) {
+  const auto statements = split_statements(
+      "CREATE FUNCTION sign_of(x int) RETURNS text LANGUAGE sql\n"
+      "BEGIN ATOMIC\n  SELECT CASE WHEN x < 0 THEN 'neg' ELSE 'pos' END;\nEND;\nSELECT 2;");
+  BOOST_TEST_REQUIRE(statements.size() == 2u);
+  BOOST_TEST(statements[1].text == "SELECT 2");
+  // Words inside strings and comments do not count.
+  BOOST_TEST(split_statements("SELECT 'begin atomic'; -- begin atomic\nSELECT 3;").size() == 2u);
+}

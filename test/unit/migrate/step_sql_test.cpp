@@ -1,0 +1,135 @@
+#define BOOST_TEST_MODULE step_sql
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "migrate/lock.hpp"
+#include "migrate/sql_split.hpp"
+#include "migrate/step_sql.hpp"
+#include "migration_builder.hpp"
+#include "text.hpp"
+
+using dbinit::test::contains;
+using dbinit::test::migration;
+using namespace dbinit;
+
+namespace {
+
+HistoryTable table_ok(std::string_view name) { return *parse_history_table(name); }
+
+// The file starts at file_character_offset characters into the message.
+std::string_view text_at_character(const std::string& sql, std::size_t character) {
+  return std::string_view(sql).substr(byte_offset_of_character(sql, character));
+}
+
+ApplyMessage up_message(const HistoryTable& table, const Migration& m, bool create, std::string_view applied_by) {
+  return apply_up_message(table, lock_key(table), m, create, applied_by);
+}
+
+ApplyMessage down_message(const HistoryTable& table, const Migration& m) {
+  return apply_down_message(table, lock_key(table), m);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(apply_up_message_holds_lock_guard_version_guard_file_and_record) {
+  const auto table = table_ok("dbinit_schema_history");
+  const auto m = migration(7, "add_users", "CREATE TABLE users (id int);\n");
+  const auto message = up_message(table, m, false, "host-1 o'clock");
+  BOOST_TEST(contains(message.sql, "pg_catalog.pg_try_advisory_xact_lock(2281398760111336587)"), message.sql);
+  BOOST_TEST(contains(message.sql, "ERRCODE = 'DBI01'"), message.sql);
+  BOOST_TEST(contains(message.sql, "IF EXISTS (SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 7)"), message.sql);
+  BOOST_TEST(contains(message.sql, "ERRCODE = 'DBI02'"), message.sql);
+  BOOST_TEST(contains(message.sql, m.up.sql), message.sql);
+  BOOST_TEST(!contains(message.sql, "CREATE TABLE IF NOT EXISTS"), message.sql);
+  BOOST_TEST(contains(message.sql, "INSERT INTO \"dbinit_schema_history\""), message.sql);
+  BOOST_TEST(contains(message.sql, "VALUES (7, 'add_users', '" + m.checksum + "', 'applied'"), message.sql);
+  BOOST_TEST(contains(message.sql, "'host-1 o''clock');"), message.sql);
+  // Lock first, then the version check, then the file, then the record.
+  BOOST_TEST(message.sql.find("advisory_xact_lock") < message.sql.find("DBI02"));
+  BOOST_TEST(message.sql.find("DBI02") < message.sql.find(m.up.sql));
+  BOOST_TEST(message.sql.find(m.up.sql) < message.sql.find("INSERT INTO"));
+}
+
+BOOST_AUTO_TEST_CASE(file_character_offset_is_where_the_file_starts) {
+  const std::string file = "-- é, 日本\nCREATE TABLE t (x text DEFAULT 'ü');\nSELECT 1;\n";
+  const auto m = migration(3, "t", file);
+  for (const auto& name : {"dbinit_schema_history", "app.history"}) {
+    for (const bool create : {false, true}) {
+      BOOST_TEST_CONTEXT("table " << name << ", create " << create) {
+        const auto message = up_message(table_ok(name), m, create, "me");
+        BOOST_TEST(text_at_character(message.sql, message.file_character_offset).starts_with(file));
+      }
+    }
+  }
+  const auto down = migration(3, "t", file, "DROP TABLE t; -- ß\n");
+  const auto message = down_message(table_ok("dbinit_schema_history"), down);
+  BOOST_TEST(text_at_character(message.sql, message.file_character_offset).starts_with(down.down->sql));
+}
+
+BOOST_AUTO_TEST_CASE(statements_before_file_counts_what_the_server_runs_first) {
+  const std::string file = "/* lead */ CREATE TABLE t (x int);\nINSERT INTO t VALUES (1);\n";
+  const auto m = migration(3, "t", file);
+  struct Case {
+    const char* table;
+    bool create;
+    std::size_t expected;
+  };
+  for (const auto& c : {Case{"dbinit_schema_history", false, 1}, Case{"dbinit_schema_history", true, 2},
+                        Case{"app.history", false, 1}, Case{"app.history", true, 3}}) {
+    BOOST_TEST_CONTEXT("table " << c.table << ", create " << c.create) {
+      const auto message = up_message(table_ok(c.table), m, c.create, "me");
+      BOOST_TEST(message.statements_before_file == c.expected);
+      const auto statements = split_statements(message.sql);
+      BOOST_TEST_REQUIRE(statements.size() == c.expected + 3);  // file's two, then the record
+      BOOST_TEST(statements[c.expected].text.starts_with("CREATE TABLE t"));
+      BOOST_TEST(statements[c.expected + 1].text.starts_with("INSERT INTO t"));
+      BOOST_TEST(statements.back().text.starts_with("INSERT INTO \""));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(create_table_adds_the_schema_when_qualified) {
+  const auto plain = up_message(table_ok("dbinit_schema_history"), migration(1, "a", "SELECT 1"), true, "me");
+  BOOST_TEST(contains(plain.sql, "CREATE TABLE IF NOT EXISTS \"dbinit_schema_history\""), plain.sql);
+  BOOST_TEST(!contains(plain.sql, "CREATE SCHEMA"), plain.sql);
+  const auto qualified = up_message(table_ok("App.History"), migration(1, "a", "SELECT 1"), true, "me");
+  BOOST_TEST(contains(qualified.sql, "CREATE SCHEMA IF NOT EXISTS \"app\";"), qualified.sql);
+  BOOST_TEST(contains(qualified.sql, "CREATE TABLE IF NOT EXISTS \"app\".\"history\""), qualified.sql);
+}
+
+BOOST_AUTO_TEST_CASE(file_ending_in_a_line_comment_still_ends_before_the_record) {
+  const auto m = migration(2, "b", "CREATE TABLE b (x int) -- no semicolon, then the end");
+  const auto message = up_message(table_ok("dbinit_schema_history"), m, false, "me");
+  const auto statements = split_statements(message.sql);
+  BOOST_TEST_REQUIRE(statements.size() == 3u);
+  BOOST_TEST(statements[1].text.starts_with("CREATE TABLE b"));
+  BOOST_TEST(statements[2].text.starts_with("INSERT INTO \"dbinit_schema_history\""));
+}
+
+BOOST_AUTO_TEST_CASE(apply_down_message_checks_presence_and_deletes_the_row) {
+  const auto m = migration(5, "e", "CREATE TABLE e (x int);", "DROP TABLE e;");
+  const auto message = down_message(table_ok("dbinit_schema_history"), m);
+  BOOST_TEST(message.statements_before_file == 1u);
+  BOOST_TEST(contains(message.sql, "pg_try_advisory_xact_lock(2281398760111336587)"), message.sql);
+  BOOST_TEST(contains(message.sql, "IF NOT EXISTS (SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 5)"),
+             message.sql);
+  BOOST_TEST(contains(message.sql, "DROP TABLE e;"), message.sql);
+  BOOST_TEST(!contains(message.sql, "CREATE TABLE e"), message.sql);
+  BOOST_TEST(contains(message.sql, "DELETE FROM \"dbinit_schema_history\" WHERE version = 5;"), message.sql);
+  const auto statements = split_statements(message.sql);
+  BOOST_TEST_REQUIRE(statements.size() == 3u);
+  BOOST_TEST(statements[message.statements_before_file].text == "DROP TABLE e");
+}
+
+BOOST_AUTO_TEST_CASE(bookkeeping_statements_name_the_version) {
+  const auto table = table_ok("app.history");
+  const auto m = migration(9, "it_s", "CREATE INDEX CONCURRENTLY i ON t (x);");
+  const auto dirty = mark_dirty_sql(table, m, "pod 'a'");
+  BOOST_TEST(contains(dirty, "INSERT INTO \"app\".\"history\""), dirty);
+  BOOST_TEST(contains(dirty, "VALUES (9, 'it_s', '" + m.checksum + "', 'dirty', 'pod ''a''')"), dirty);
+  const auto applied = mark_applied_sql(table, m, 1234);
+  BOOST_TEST(contains(applied, "SET state = 'applied'"), applied);
+  BOOST_TEST(contains(applied, "duration_ms = 1234"), applied);
+  BOOST_TEST(contains(applied, "WHERE version = 9"), applied);
+}
