@@ -95,7 +95,7 @@ const OptionSpec option_specs[] = {
      [](Config& c, const std::string& v) { return set_flag(c.migrate.skip, v); },
      [](const Config& d) { return shown(d.migrate.skip); }},
     {"migration-url", Kind::value, "URL",
-     "direct (unpooled) URL for migrations; derived: DATABASE_URL with a Neon '-pooler' host made direct",
+     "direct (unpooled) URL for migrations; derived from the database URL, a Neon '-pooler' host made direct",
      "DATABASE_URL_UNPOOLED",
      [](Config& c, const std::string& v) -> Refusal { c.database.migration_url = v; return {}; },
      [](const Config& d) { return d.database.migration_url.empty() ? std::string("derived") : d.database.migration_url; }},

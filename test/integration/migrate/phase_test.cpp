@@ -68,21 +68,6 @@ int applied_count(const ProcessResult& result) {
   return std::regex_search(result.err, match, applied) ? std::stoi(match[1]) : -1000;
 }
 
-// Starts `count` dbinit migrate processes at once; every one must succeed.
-// Returns how many migrations they applied between them.
-int migrations_applied_by_replicas(int count, const std::string& url) {
-  std::vector<std::unique_ptr<Process>> replicas;
-  for (int i = 0; i < count; ++i)
-    replicas.push_back(std::make_unique<Process>(dbinit_options({"migrate"}, {{"DATABASE_URL", url}})));
-  int applied = 0;
-  for (auto& replica : replicas) {
-    const auto result = replica->wait();
-    BOOST_TEST(result.exit_code == 0, describe(result));
-    applied += applied_count(result);
-  }
-  return applied;
-}
-
 struct Session {
   std::unique_ptr<PGconn, decltype(&PQfinish)> connection;
   explicit Session(const std::string& conninfo) : connection(PQconnectdb(conninfo.c_str()), &PQfinish) {
@@ -93,6 +78,35 @@ struct Session {
     BOOST_TEST_REQUIRE(PQresultStatus(result.get()) == PGRES_TUPLES_OK, PQresultErrorMessage(result.get()));
   }
 };
+
+constexpr const char* default_lock_key = "2281398760111336587";
+
+struct ReplicaRun {
+  int applied = 0;    // migrations applied, summed over the replicas
+  int contended = 0;  // replicas that found the lock busy or a version applied by another
+};
+
+// Starts `count` dbinit migrate processes at once while this test holds the
+// migration lock, so that they all meet it busy, then lets them go; every one
+// must succeed.
+ReplicaRun replicas_at_once(int count, const std::string& url, const std::string& direct_url) {
+  Session holder(direct_url + "?application_name=replica_test_holder");
+  holder.exec(std::string("SELECT pg_advisory_lock(") + default_lock_key + ")");
+  std::vector<std::unique_ptr<Process>> replicas;
+  for (int i = 0; i < count; ++i)
+    replicas.push_back(std::make_unique<Process>(dbinit_options({"migrate"}, {{"DATABASE_URL", url}})));
+  std::this_thread::sleep_for(1500ms);
+  holder.exec(std::string("SELECT pg_advisory_unlock(") + default_lock_key + ")");
+  ReplicaRun run;
+  for (auto& replica : replicas) {
+    const auto result = replica->wait();
+    BOOST_TEST(result.exit_code == 0, describe(result));
+    run.applied += applied_count(result);
+    if (contains(result.err, "waiting for the migration lock held by pid") || contains(result.err, "another replica applied"))
+      ++run.contended;
+  }
+  return run;
+}
 
 }  // namespace
 
@@ -145,14 +159,19 @@ BOOST_AUTO_TEST_CASE(tables_created_earlier_by_create_all_are_adopted) {
 
 BOOST_AUTO_TEST_CASE(sixteen_replicas_at_once_apply_each_migration_exactly_once) {
   const auto db = cluster().create_database();
-  BOOST_TEST(migrations_applied_by_replicas(16, cluster().url(db)) == 2);
+  const auto run = replicas_at_once(16, cluster().url(db), cluster().url(db));
+  BOOST_TEST(run.applied == 2);
+  // They met: most waited for the lock the test held, naming its holder.
+  BOOST_TEST(run.contended >= 8, run.contended << " of 16 replicas contended");
   BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == "2");
 }
 
 BOOST_AUTO_TEST_CASE(sixteen_replicas_through_pgbouncer_in_transaction_mode) {
   const auto db = cluster().create_database();
   PgBouncer bouncer(cluster());
-  BOOST_TEST(migrations_applied_by_replicas(16, bouncer.url(db)) == 2);
+  const auto run = replicas_at_once(16, bouncer.url(db), cluster().url(db));
+  BOOST_TEST(run.applied == 2);
+  BOOST_TEST(run.contended >= 8, run.contended << " of 16 replicas contended");
   BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == "2");
   BOOST_TEST(table_count(db, "'conversations','messages'") == "2");
 }
@@ -253,7 +272,7 @@ BOOST_AUTO_TEST_CASE(status_and_sql_report_without_changing_anything) {
 BOOST_AUTO_TEST_CASE(lock_held_elsewhere_times_out_with_exit_5_naming_the_holder) {
   const auto db = cluster().create_database();
   Session holder(cluster().url(db) + "?application_name=lock_holder_test");
-  holder.exec("SELECT pg_advisory_lock(2281398760111336587)");
+  holder.exec(std::string("SELECT pg_advisory_lock(") + default_lock_key + ")");
   const auto result = migrate(cluster().url(db), {"--lock-timeout", "2s"});
   BOOST_TEST(result.exit_code == 5, describe(result));
   BOOST_TEST(result.elapsed < 6s, describe(result));

@@ -295,3 +295,14 @@ BOOST_AUTO_TEST_CASE(missing_command_is_127_and_non_executable_is_126) {
   BOOST_TEST(result.exit_code == 126, describe(result));
   BOOST_TEST(contains(result.err, "cannot execute: " + not_executable), describe(result));
 }
+
+BOOST_AUTO_TEST_CASE(skip_wait_is_one_attempt_then_exit_3) {
+  const auto url = "postgresql://postgres@127.0.0.1:" + std::to_string(free_loopback_port()) + "/postgres";
+  const auto result = run_dbinit({"--skip-wait", "--connect-timeout", "5s", "--backoff-initial", "10ms", "migrate"},
+                                 {{"DATABASE_URL", url}});
+  BOOST_TEST(result.exit_code == 3, describe(result));
+  BOOST_TEST(contains(result.err, "attempt=1 "), describe(result));
+  BOOST_TEST(!contains(result.err, "attempt=2 "), describe(result));
+  BOOST_TEST(contains(result.err, "next_delay=\"none (one attempt: --skip-wait)\""), describe(result));
+  BOOST_TEST(contains(result.err, "gave up: database not ready after 1 attempt(s)"), describe(result));
+}

@@ -1,0 +1,20 @@
+#define BOOST_TEST_MODULE text
+#include <boost/test/unit_test.hpp>
+
+#include "core/text.hpp"
+
+using namespace dbinit;
+
+BOOST_AUTO_TEST_CASE(lower_folds_ascii_only) {
+  BOOST_TEST(lower("MySchema.Table_1$") == "myschema.table_1$");
+  BOOST_TEST(lower("") == "");
+  BOOST_TEST(lower("ÉCOLE") == "École");  // bytes above ASCII are left as they are
+}
+
+BOOST_AUTO_TEST_CASE(single_line_joins_trimmed_lines) {
+  BOOST_TEST(single_line("connection refused\n\tIs the server running?\n") ==
+             "connection refused; Is the server running?");
+  BOOST_TEST(single_line("one\r\n\r\ntwo") == "one; two");
+  BOOST_TEST(single_line("a\tb") == "a b");
+  BOOST_TEST(single_line("\n \n") == "");
+}
