@@ -7,6 +7,7 @@
 
 #include "config/options.hpp"
 #include "config/phases.hpp"
+#include "config/tools.hpp"
 #include "handoff/hand_off.hpp"
 #include "log/log.hpp"
 #include "migrate/embedded_files.hpp"
@@ -32,12 +33,21 @@ void start_logging(const Config& config, const std::vector<std::string>& warning
 
 int run_phases(const Config& config, StopSignals& stop) {
   const Phases phases = phases_for(config);
+  // The migration set is read and checked before any connection.
+  std::optional<MigrationSet> migrations;
+  if (phases.migrate) {
+    LoadOutcome loaded = load_migration_set(config.migrate.migrations_dir, embedded_migration_files());
+    if (!loaded.set) {
+      log::error(log::Phase::config, loaded.error);
+      return to_int(ExitCode::usage);
+    }
+    migrations = std::move(loaded.set);
+  }
   if (phases.wait) {
     WaitOutcome waited = wait_for_database(session_settings(config), stop);
     if (!waited.session) return waited.exit_code;
     if (phases.migrate) {
-      const int code = run_migrate_phase(*phases.migrate, config.migrate, load_migrations(embedded_migration_files()),
-                                         *waited.session);
+      const int code = run_migrate_phase(*phases.migrate, config.migrate, *migrations, *waited.session);
       if (code != 0) return code;
     }
   }
@@ -56,6 +66,7 @@ int main(int argc, char** argv) {
     return to_int(parsed.exit_code);
   }
   const Config& config = *parsed.config;
+  if (auto tool_exit_code = run_tool(config, embedded_migration_files())) return *tool_exit_code;
   // Supervise mode forks here, before the logging core or a connection
   // exists: the parent stays resident as init, the child goes on below.
   if (auto supervisor_exit_code = supervise_if_needed(config.supervise, config.log, config.command == Command::run))

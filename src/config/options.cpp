@@ -148,6 +148,14 @@ const OptionSpec option_specs[] = {
        return {};
      },
      [](const Config&) { return std::string(); }},
+    {"migrations-dir", Kind::value, "DIR",
+     "read the migration set from DIR at start instead of the bundled or compiled-in one; for new: where to write",
+     {},
+     [](Config& c, const std::string& v) -> Refusal { c.migrate.migrations_dir = v; return {}; },
+     [](const Config& d) { return d.migrate.migrations_dir.value_or(""); }},
+    {"output", Kind::value, "FILE", "bundle only: the binary to write", {},
+     [](Config& c, const std::string& v) -> Refusal { c.output = v; return {}; },
+     [](const Config& d) { return d.output; }},
     {"log-level", Kind::value, "LEVEL", "debug, info, warn or error", {},
      [](Config& c, const std::string& v) -> Refusal {
        auto level = log::parse_level(v);
@@ -167,7 +175,8 @@ const OptionSpec option_specs[] = {
 };
 
 constexpr std::pair<std::string_view, Command> subcommands[] = {
-    {"wait", Command::wait}, {"migrate", Command::migrate}, {"status", Command::status}, {"sql", Command::sql}};
+    {"wait", Command::wait},     {"migrate", Command::migrate}, {"status", Command::status},
+    {"sql", Command::sql},       {"bundle", Command::bundle},   {"new", Command::new_migration}};
 
 std::string env_name(std::string_view option) {
   std::string out = "DBINIT_";
@@ -224,6 +233,11 @@ SplitArgs split_arguments(const std::vector<std::string>& args, const po::option
       split.subcommand = known->second;
       continue;
     }
+    // bundle DIR and new NAME take one word and still accept options after it.
+    if (split.subcommand == Command::bundle || split.subcommand == Command::new_migration) {
+      split.command.push_back(arg);
+      continue;
+    }
     split.command.assign(args.begin() + static_cast<long>(i), args.end());
     return split;
   }
@@ -271,11 +285,25 @@ std::string check_consistency(const Config& config) {
   if (config.migrate.repair && config.command != Command::migrate)
     return "--repair VERSION is only accepted by 'dbinit migrate'";
   if (config.migrate.repair && config.migrate.target) return "--repair and --target cannot be combined";
-  if (config.command == Command::run && config.command_argv.empty())
-    return "no command given; usage: dbinit [OPTIONS] [--] COMMAND [ARGS...] (or dbinit wait|migrate|status|sql)";
-  if (config.command != Command::run && !config.command_argv.empty())
-    return "unexpected argument '" + config.command_argv.front() + "' after the subcommand";
-  return {};
+  if (!config.output.empty() && config.command != Command::bundle) return "--output FILE is only accepted by 'dbinit bundle'";
+  switch (config.command) {
+    case Command::run:
+      if (config.command_argv.empty())
+        return "no command given; usage: dbinit [OPTIONS] [--] COMMAND [ARGS...] "
+               "(or dbinit wait|migrate|status|sql|bundle|new)";
+      return {};
+    case Command::bundle:
+      if (config.command_argv.size() != 1 || config.output.empty())
+        return "usage: dbinit bundle DIR --output FILE";
+      return {};
+    case Command::new_migration:
+      if (config.command_argv.size() != 1) return "usage: dbinit new NAME [--migrations-dir DIR]";
+      return {};
+    default:
+      if (!config.command_argv.empty())
+        return "unexpected argument '" + config.command_argv.front() + "' after the subcommand";
+      return {};
+  }
 }
 
 ParseOutcome usage_error(std::string message) {
@@ -299,7 +327,6 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const std::vect
     return usage_error(error.what());
   }
   if (command_line.count("help")) return {std::nullopt, help_text(), {}, {}, ExitCode::ok};
-  if (command_line.count("version")) return {std::nullopt, "dbinit " DBINIT_VERSION "\n", {}, {}, ExitCode::ok};
 
   std::map<std::string, std::string> variables;
   for (const auto& entry : env) {
@@ -315,7 +342,8 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const std::vect
   }
 
   Config config;
-  config.command = split.subcommand.value_or(Command::run);
+  // --version describes the migration set too, which options may point at.
+  config.command = command_line.count("version") ? Command::version : split.subcommand.value_or(Command::run);
   config.command_argv = std::move(split.command);
   for (const auto& spec : option_specs) {
     const auto value = value_of(spec, command_line, variables);
@@ -337,6 +365,8 @@ std::string help_text() {
          "       dbinit migrate [OPTIONS]                 wait and migrate (--target V, --repair V), then exit\n"
          "       dbinit status [OPTIONS]                  list embedded and applied migrations\n"
          "       dbinit sql [OPTIONS]                     print the SQL that migrate would run\n"
+         "       dbinit bundle DIR --output FILE          write a copy of dbinit carrying DIR's migrations\n"
+         "       dbinit new NAME [--migrations-dir DIR]   write the next NNNN_NAME.up.sql and .down.sql (DIR: sql)\n"
          "\n"
          "Every option can also be set by the environment variable shown; the command line wins.\n"
          "Durations: 250ms, 5s, 2m, 1h (a bare number means seconds). Booleans: 1/0, true/false, yes/no, on/off.\n"
@@ -353,7 +383,7 @@ std::string help_text() {
     out << "\n";
   }
   out << "  -h, --help                    show this help\n"
-         "  -v, --version                 show the version\n"
+         "  -v, --version                 show the version and the migration set (source, versions, digest)\n"
          "\n"
          "Exit codes: 0 success (or COMMAND's own code), 1 status: migrations pending, 2 usage or configuration\n"
          "error, 3 database not reachable, 4 migration failed, 5 migration lock timeout, 6 applied migrations\n"

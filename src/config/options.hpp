@@ -18,11 +18,14 @@
 
 namespace dbinit {
 
-enum class Command { run, wait, migrate, status, sql };
+// run: the phases, then COMMAND; wait, migrate, status, sql: phases only;
+// version, bundle, new: tools that never connect.
+enum class Command { run, wait, migrate, status, sql, version, bundle, new_migration };
 
 struct Config {
   Command command = Command::run;
-  std::vector<std::string> command_argv;  // COMMAND [ARGS...] for Command::run
+  std::vector<std::string> command_argv;  // COMMAND [ARGS...] for run; DIR for bundle; NAME for new
+  std::string output;                     // bundle: the file to write
   DatabaseSettings database;
   MigrateSettings migrate;
   SuperviseSettings supervise;
@@ -31,7 +34,7 @@ struct Config {
 
 struct ParseOutcome {
   std::optional<Config> config;       // set when dbinit should go on
-  std::string output;                 // --help / --version text for stdout
+  std::string output;                 // --help text for stdout
   std::string error;                  // one line for stderr
   std::vector<std::string> warnings;  // e.g. unknown DBINIT_* variables
   ExitCode exit_code = ExitCode::ok;  // when config is not set

@@ -19,6 +19,10 @@ Phases phases_for(const Config& config) {
       phases.wait = !config.database.skip_wait;
       phases.hand_off = true;
       break;
+    case Command::version:
+    case Command::bundle:
+    case Command::new_migration:
+      break;  // tools (config/tools.hpp): no phase at all
   }
   // Migrating needs a session, whatever --skip-wait says.
   if (phases.migrate) phases.wait = true;

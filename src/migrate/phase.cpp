@@ -13,8 +13,9 @@ namespace dbinit {
 
 std::string first_read_sql(const MigrateSettings& settings) { return read_history_sql(settings.history_table); }
 
-int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, const std::vector<Migration>& migrations,
-                      Session& session) {
+int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, const MigrationSet& set, Session& session) {
+  log::info(log::Phase::migrate, "migration set: " + describe(set));
+  const std::vector<Migration>& migrations = set.migrations;
   auto history = history_from_results(session.take_first_read(), settings.history_table);
   if (!history) return to_int(ExitCode::migration_failed);
   const PlanRequest request{settings.target, settings.strict};

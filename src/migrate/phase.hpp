@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "migrate/settings.hpp"
-#include "migrate/set.hpp"
+#include "migrate/source.hpp"
 #include "pg/session.hpp"
 
 namespace dbinit {
@@ -15,7 +15,6 @@ namespace dbinit {
 std::string first_read_sql(const MigrateSettings& settings);
 
 // The exit code: 0, 1 (status: pending), 3, 4, 5, 6, or 128+N for stop signal N.
-int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, const std::vector<Migration>& migrations,
-                      Session& session);
+int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, const MigrationSet& set, Session& session);
 
 }  // namespace dbinit

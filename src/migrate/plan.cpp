@@ -1,7 +1,6 @@
 #include "migrate/plan.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
 #include "migrate/sql_split.hpp"
@@ -16,34 +15,11 @@ std::string versions_text(const std::vector<long long>& versions) {
   return out;
 }
 
-std::string first_word(std::string_view statement) {
-  std::string word;
-  for (const char c : statement) {
-    if (!std::isalpha(static_cast<unsigned char>(c))) break;
-    word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return word;
-}
 
 }  // namespace
 
 const MigrationScript& script_of(const PlanStep& step) {
   return step.direction == Direction::up ? step.migration->up : *step.migration->down;
-}
-
-std::optional<std::string> transaction_control_problem(const MigrationScript& script) {
-  if (script.no_transaction) return std::nullopt;
-  for (const auto& statement : split_statements(script.sql)) {
-    const auto word = first_word(statement.text);
-    if (word == "BEGIN" || word == "COMMIT" || word == "ROLLBACK" || word == "START" || word == "END" ||
-        word == "SAVEPOINT") {
-      const auto at = line_column_at(script.sql, statement.offset);
-      return script.file_name + ":" + std::to_string(at.line) + ": " + word +
-             " is not allowed: dbinit runs each migration in its own transaction (use " +
-             std::string(no_transaction_directive) + " on the first line to run without one)";
-    }
-  }
-  return std::nullopt;
 }
 
 MigrationPlan plan_migrations(const std::vector<Migration>& embedded, const History& history, const PlanRequest& request) {
@@ -118,11 +94,6 @@ MigrationPlan plan_migrations(const std::vector<Migration>& embedded, const Hist
       plan.warnings.push_back("version " + std::to_string(migration.version) +
                               " is older than the newest applied one (" + std::to_string(newest_applied) +
                               ") and is applied out of order");
-    if (auto problem = transaction_control_problem(migration.up)) {
-      plan.steps.clear();
-      plan.refusal = Refusal{ExitCode::migration_failed, *problem};
-      return plan;
-    }
     plan.steps.push_back({&migration, Direction::up});
   }
   return plan;

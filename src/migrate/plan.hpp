@@ -38,7 +38,4 @@ struct PlanRequest {
 
 MigrationPlan plan_migrations(const std::vector<Migration>& embedded, const History& history, const PlanRequest& request);
 
-// Statements that would break the one-transaction-per-migration rule.
-std::optional<std::string> transaction_control_problem(const MigrationScript& script);
-
 }  // namespace dbinit

@@ -1,8 +1,12 @@
 #pragma once
-// The embedded migration files, paired into versions: what dbinit can apply.
+// A migration set: files named NNNN_description.up.sql / .down.sql, checked
+// and paired into versions. Whichever way a set arrives (compiled in,
+// bundled, a directory), it goes through read_migration_set(): one set of
+// rules, one checksum per file, so a database migrated from one source is up
+// to date for the others with the same files.
 #include <optional>
-#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "migrate/embedded_files.hpp"
@@ -10,6 +14,11 @@
 namespace dbinit {
 
 inline constexpr std::string_view no_transaction_directive = "-- dbinit:no-transaction";
+
+struct MigrationFile {
+  std::string file_name;  // the base name
+  std::string content;    // the bytes as stored
+};
 
 struct MigrationScript {
   std::string file_name;
@@ -25,8 +34,26 @@ struct Migration {
   std::optional<MigrationScript> down;
 };
 
-// Sorted by version. The build already refused malformed sets (see
-// cmake/embed_migrations.cmake), so this only pairs and checksums.
-std::vector<Migration> load_migrations(std::span<const EmbeddedFile> files);
+struct SetOutcome {
+  std::vector<Migration> migrations;  // sorted by version, when error is empty
+  std::string error;                  // "FILE: what is wrong; what is accepted"
+};
+
+// The rules: a file name NNNN_description.up.sql or .down.sql (description:
+// lower-case letters, digits, underscores); one up and at most one down file
+// per version; no down file without its up file; no empty file; no
+// transaction statement (BEGIN, COMMIT, ...) in a migration that runs in a
+// transaction (the first line `-- dbinit:no-transaction` makes one run
+// without). README files and names starting with '.' are not migrations.
+SetOutcome read_migration_set(const std::vector<MigrationFile>& files);
+
+// Whether a directory entry is meant as a migration at all.
+bool is_migration_candidate(std::string_view file_name);
+
+// Statements that would break the one-transaction-per-migration rule.
+std::optional<std::string> transaction_control_problem(const MigrationScript& script);
+
+// Of every version and checksum: tells two sets apart at a glance.
+std::string set_digest(const std::vector<Migration>& migrations);
 
 }  // namespace dbinit

@@ -2,6 +2,7 @@
 // What the migrate phase is asked to do. Defaults here are the documented
 // ones (config/options.cpp shows them in --help).
 #include <optional>
+#include <string>
 
 #include "core/clock.hpp"
 #include "migrate/history.hpp"
@@ -19,6 +20,7 @@ struct MigrateSettings {
   std::optional<long long> target;  // nullopt: the newest version
   std::optional<long long> repair;  // `dbinit migrate --repair V`
   bool strict = false;              // a database ahead of dbinit is drift
+  std::optional<std::string> migrations_dir;  // read the set from here at start (development)
 };
 
 }  // namespace dbinit

@@ -130,5 +130,30 @@ BOOST_AUTO_TEST_CASE(help_lists_every_option_with_its_variable) {
   for (const char* part : {"--wait-timeout", "DBINIT_WAIT_TIMEOUT", "DATABASE_URL", "DBINIT_SKIP_MIGRATIONS",
                            "DBINIT_MODE", "DBINIT_SIGNAL_MAP", "DBINIT_LOG_FORMAT", "Exit codes"})
     BOOST_TEST(contains(outcome.output, part), part);
-  BOOST_TEST(contains(parse_options({"--version"}, {}).output, "dbinit "));
+}
+
+BOOST_AUTO_TEST_CASE(version_is_a_command_that_sees_the_options) {
+  const auto version = parse_options({"--migrations-dir", "db/sql", "--version"}, {});
+  BOOST_TEST_REQUIRE(version.config.has_value(), version.error);
+  BOOST_TEST((version.config->command == Command::version));
+  BOOST_TEST(version.config->migrate.migrations_dir.value_or("") == "db/sql");
+}
+
+BOOST_AUTO_TEST_CASE(bundle_and_new_take_one_word_and_options_after_it) {
+  const auto bundle = parse_options({"bundle", "/app/sql", "--output", "/usr/local/bin/dbinit"}, {});
+  BOOST_TEST_REQUIRE(bundle.config.has_value(), bundle.error);
+  BOOST_TEST((bundle.config->command == Command::bundle));
+  BOOST_TEST(bundle.config->command_argv == std::vector<std::string>{"/app/sql"});
+  BOOST_TEST(bundle.config->output == "/usr/local/bin/dbinit");
+  const auto created = parse_options({"new", "add_user_id", "--migrations-dir", "db"}, {});
+  BOOST_TEST_REQUIRE(created.config.has_value(), created.error);
+  BOOST_TEST((created.config->command == Command::new_migration));
+  BOOST_TEST(created.config->command_argv == std::vector<std::string>{"add_user_id"});
+  for (const auto& bad : std::vector<std::vector<std::string>>{
+           {"bundle", "sql"}, {"bundle", "--output", "x"}, {"bundle", "a", "b", "--output", "x"}, {"new"},
+           {"new", "a", "b"}, {"migrate", "--output", "x"}}) {
+    const auto outcome = parse_options(bad, {});
+    BOOST_TEST(!outcome.config.has_value(), bad.front());
+    BOOST_TEST((outcome.exit_code == ExitCode::usage));
+  }
 }

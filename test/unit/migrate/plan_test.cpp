@@ -39,9 +39,6 @@ const Refusal& refusal_of(const MigrationPlan& plan) {
 
 const Refusal& refusal_of(MigrationPlan&&) = delete;  // would dangle
 
-std::optional<std::string> transaction_problem(const std::string& sql, bool no_transaction = false) {
-  return transaction_control_problem(MigrationScript{"0002_x.up.sql", sql, no_transaction});
-}
 
 }  // namespace
 
@@ -169,58 +166,5 @@ BOOST_AUTO_TEST_CASE(pending_version_older_than_applied_ones_is_applied_with_a_w
   BOOST_TEST_REQUIRE(plan.warnings.size() == 1u);
   BOOST_TEST(contains(plan.warnings[0], "version 2"), plan.warnings[0]);
   BOOST_TEST(contains(plan.warnings[0], "out of order"), plan.warnings[0]);
-}
-
-BOOST_AUTO_TEST_CASE(transaction_control_in_a_transactional_migration_is_refused_with_file_and_line) {
-  std::vector<Migration> set{numbered(1), numbered(2, "CREATE TABLE a (x int);\n\n  COMMIT;\nCREATE TABLE b (x int);\n")};
-  const auto plan = plan_migrations(set, History{}, {});
-  const auto& refusal = refusal_of(plan);
-  BOOST_TEST((refusal.exit_code == ExitCode::migration_failed));
-  BOOST_TEST(refusal.message.starts_with("0002_step_2.up.sql:3: COMMIT is not allowed"), refusal.message);
-  BOOST_TEST(contains(refusal.message, "-- dbinit:no-transaction"), refusal.message);
-  // Nothing is planned even though version 1 was fine.
-  BOOST_TEST(plan.steps.empty());
-}
-
-BOOST_AUTO_TEST_CASE(every_transaction_control_statement_is_recognised) {
-  for (const std::string sql : {"BEGIN;", "begin transaction;", "START TRANSACTION;", "COMMIT", "commit;",
-                                "ROLLBACK;", "END;", "SAVEPOINT s;", "SELECT 1;\n-- c\n/* d */ Commit;",
-                                "/* outer /* inner */ still comment */ COMMIT;"}) {
-    BOOST_TEST_CONTEXT("sql: " << sql) {
-      const auto problem = transaction_problem(sql);
-      BOOST_TEST_REQUIRE(problem.has_value());
-      BOOST_TEST(problem->starts_with("0002_x.up.sql:"), *problem);
-    }
-  }
-  BOOST_TEST(transaction_problem("SELECT 1;\n-- c\n/* d */ Commit;").value_or("").starts_with("0002_x.up.sql:3: COMMIT"));
-}
-
-BOOST_AUTO_TEST_CASE(look_alikes_of_transaction_control_are_allowed) {
-  for (const std::string sql :
-       {"COMMENT ON TABLE t IS 'COMMIT; BEGIN';", "-- COMMIT;\nSELECT 1;", "/* BEGIN; */ SELECT 1;",
-        "DO $$ BEGIN PERFORM 1; END $$;", "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $f$\nBEGIN\n  NULL;\nEND\n$f$;",
-        "SELECT 'ROLLBACK';", "CREATE TABLE beginning (endpoint int, \"commit\" int);", "SELECT 1 AS \"x;COMMIT\";"}) {
-    BOOST_TEST_CONTEXT("sql: " << sql) {
-      const auto problem = transaction_problem(sql);
-      BOOST_TEST(!problem.has_value(), problem.value_or(""));
-    }
-  }
-}
-
-BOOST_AUTO_TEST_CASE(sql_standard_function_body_is_not_transaction_control) {
-  // PostgreSQL 14+: BEGIN ATOMIC ... END is part of CREATE FUNCTION, and the
-  // server parses the file as one message; it is not a transaction.
-  const auto problem = transaction_problem(
-      "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT a + b;\nEND;\n");
-  BOOST_TEST(!problem.has_value(), problem.value_or(""));
-}
-
-BOOST_AUTO_TEST_CASE(no_transaction_migration_may_contain_anything) {
-  BOOST_TEST(!transaction_problem("-- dbinit:no-transaction\nCOMMIT;\nBEGIN;\nVACUUM;\n", true).has_value());
-  std::vector<Migration> set{numbered(1, "-- dbinit:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);\nCOMMIT;\n",
-                                       true, true)};
-  const auto plan = plan_migrations(set, History{}, {});
-  BOOST_TEST(!plan.refusal.has_value());
-  BOOST_TEST(steps_of(plan) == "up 1");
 }
 
