@@ -3,6 +3,8 @@
 #   docker build -t dbinit-demo .                       # demo (last stage)
 #   docker build --target dbinit -t dbinit:scratch .    # /dbinit alone
 #   # elsewhere:  COPY --from=dbinit:scratch /dbinit /usr/local/bin/dbinit
+#   docker build --target build -t dbinit:generic .     # /usr/local/bin/dbinit, no migrations,
+#                                                       # for `dbinit bundle` in other images
 #
 # Needs network access to a Debian mirror during the build (apt-get, and
 # scripts/build-static-libpq fetches the postgresql-15 source package).
@@ -25,19 +27,34 @@ WORKDIR /src
 # looks for it (.dockerignore keeps the host's build-static/ out of COPY).
 COPY scripts/build-static-libpq scripts/build-static-libpq
 RUN scripts/build-static-libpq build-static
-COPY . .
+# dbinit's own code and nothing else: sql/ is not copied yet, so this layer
+# (and the compile in it) is rebuilt only when dbinit itself changes. The
+# generic binary carries an empty compiled-in set.
+COPY CMakeLists.txt CMakePresets.json ./
+COPY cmake cmake
+COPY entrypoint entrypoint
+COPY src src
+COPY test test
 # The readelf check: fully static or nothing, the scratch stage has no loader.
 # Every source edit reruns this step: use all the cores the builder has.
 RUN set -eux; \
-    cmake --preset static; \
+    mkdir -p /no-migrations; \
+    cmake --preset static -DDBINIT_MIGRATIONS_DIR=/no-migrations; \
     cmake --build --preset static --parallel "$(nproc)"; \
     ctest --test-dir build-static -L unit -LE readme --output-on-failure; \
-    install -D -m 0755 build-static/dbinit /dbinit; \
-    if readelf -d /dbinit | grep -q NEEDED; then readelf -d /dbinit; exit 1; fi
+    install -D -m 0755 build-static/dbinit /usr/local/bin/dbinit; \
+    if readelf -d /usr/local/bin/dbinit | grep -q NEEDED; then readelf -d /usr/local/bin/dbinit; exit 1; fi
+
+# --------------------------------------------------------------- bundle ----
+# The product's migrations, attached to the generic binary without compiling
+# (dbinit bundle): a change to sql/ alone rebuilds from here, in seconds.
+FROM build AS bundle
+COPY sql /src/sql
+RUN dbinit bundle /src/sql --output /dbinit && /dbinit --version
 
 # --------------------------------------------------------------- dbinit ----
 FROM scratch AS dbinit
-COPY --from=build /dbinit /dbinit
+COPY --from=bundle /dbinit /dbinit
 ENTRYPOINT ["/dbinit"]
 
 # ----------------------------------------------------------------- demo ----
