@@ -43,11 +43,36 @@ std::string quote_literal(std::string_view text) {
 }
 
 std::string read_history_sql(const HistoryTable& table) {
-  return "SELECT version, name, checksum, state, applied_at::text FROM " + table.qualified + " ORDER BY version";
+  // query_to_xml reads alembic_version only when it exists: a plain SELECT
+  // would fail on every other database and abort the message.
+  return "SELECT CASE WHEN pg_catalog.to_regclass('alembic_version') IS NOT NULL THEN "
+         "pg_catalog.query_to_xml('SELECT version_num FROM alembic_version', false, true, '')::text END;\n"
+         "SELECT version, name, checksum, state, applied_at::text FROM " + table.qualified + " ORDER BY version";
 }
+
+namespace {
+
+// "<row><version_num>ae1027a6acf</version_num></row>..." -> "ae1027a6acf"
+// (several heads joined with ","); nullopt for NULL, no table.
+std::optional<std::string> alembic_revision_of(const PGresult* result) {
+  if (PQresultStatus(result) != PGRES_TUPLES_OK || PQntuples(result) != 1 || PQgetisnull(result, 0, 0)) return std::nullopt;
+  const std::string_view xml = PQgetvalue(result, 0, 0);
+  constexpr std::string_view open = "<version_num>", close = "</version_num>";
+  std::string revisions;
+  for (auto at = xml.find(open); at != std::string_view::npos; at = xml.find(open, at)) {
+    at += open.size();
+    const auto end = xml.find(close, at);
+    if (end == std::string_view::npos) break;
+    revisions += (revisions.empty() ? "" : ",") + std::string(xml.substr(at, end - at));
+  }
+  return revisions.empty() ? std::string("(empty)") : revisions;
+}
+
+}  // namespace
 
 std::optional<History> parse_history(const std::vector<PgResult>& results, std::string& error) {
   History history;
+  if (!results.empty()) history.alembic_revision = alembic_revision_of(results.front().get());
   if (auto failure = first_error(results)) {
     // 42P01: undefined_table; 3F000: invalid_schema_name. Both mean "fresh".
     if (failure->sqlstate == "42P01" || failure->sqlstate == "3F000") return history;

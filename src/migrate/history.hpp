@@ -37,9 +37,14 @@ struct HistoryRow {
 struct History {
   bool table_exists = false;
   std::vector<HistoryRow> rows;  // by version
+  // The revision(s) in Alembic's alembic_version table, when there is one:
+  // a database without dbinit's history but with this was built by Alembic.
+  std::optional<std::string> alembic_revision;
 };
 
-// The history read: the first read of every migrating session.
+// The history read: the first read of every migrating session. Two
+// statements in one message: Alembic's revision, if any (never an error),
+// then the history table's rows (an error when there is no table yet).
 std::string read_history_sql(const HistoryTable& table);
 // The history from the history read's results; nullopt and error when they
 // hold an error other than "the table does not exist yet".

@@ -22,6 +22,15 @@ void log_failure(const PlanStep& step, const StatementError& error, std::optiona
              "migration failed and was rolled back: " + file +
                  (at ? ":" + std::to_string(at->line) + ":" + std::to_string(at->column) : "") + ": " + error.message,
              fields);
+  // A migration that checks before it changes anything (adopting a database
+  // another tool built) lists what it found in DETAIL, one line each.
+  std::size_t start = 0;
+  while (start < error.detail.size()) {
+    auto end = error.detail.find('\n', start);
+    if (end == std::string::npos) end = error.detail.size();
+    if (end > start) log::error(phase, error.detail.substr(start, end - start), {{"file", file}});
+    start = end + 1;
+  }
 }
 
 }  // namespace

@@ -18,6 +18,9 @@ int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, con
   const std::vector<Migration>& migrations = set.migrations;
   auto history = history_from_results(session.take_first_read(), settings.history_table);
   if (!history) return to_int(ExitCode::migration_failed);
+  if (!history->table_exists && history->alembic_revision)
+    log::info(log::Phase::migrate, "adopting a database that Alembic managed; its alembic_version is left as it is",
+              {{"alembic_revision", *history->alembic_revision}});
   const PlanRequest request{settings.target, settings.strict};
   switch (action) {
     case MigrateAction::status: {

@@ -45,6 +45,7 @@ struct StatementError {
   std::string message;
   std::string sqlstate;
   std::optional<int> position;  // 1-based character offset into the sent SQL
+  std::string detail;           // the server's DETAIL, lines as sent
 };
 std::optional<StatementError> first_error(const std::vector<PgResult>& results);
 

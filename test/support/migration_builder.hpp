@@ -53,10 +53,10 @@ inline HistoryRow foreign_row(long long version) {
   return {version, "from_elsewhere", migration_checksum("SELECT 'elsewhere';"), "applied", "2026-01-01 10:00:00+00"};
 }
 
-inline History history_of(std::vector<HistoryRow> rows) { return {true, std::move(rows)}; }
+inline History history_of(std::vector<HistoryRow> rows) { return {true, std::move(rows), std::nullopt}; }
 
 inline History applied_all(const std::vector<Migration>& set) {
-  History history{true, {}};
+  History history{true, {}, std::nullopt};
   for (const auto& m : set) history.rows.push_back(row_for(m));
   return history;
 }

@@ -67,7 +67,9 @@ BOOST_AUTO_TEST_CASE(quote_literal_doubles_quotes) {
 BOOST_AUTO_TEST_CASE(history_sql_names_the_table) {
   const auto table = table_ok("app.history");
   BOOST_TEST(repair_sql(table, 9) == "DELETE FROM \"app\".\"history\" WHERE version = 9 AND state = 'dirty'");
-  BOOST_TEST(read_history_sql(table) ==
-             "SELECT version, name, checksum, state, applied_at::text FROM \"app\".\"history\" ORDER BY version");
+  const auto read = read_history_sql(table);
+  BOOST_TEST(read.ends_with(";\nSELECT version, name, checksum, state, applied_at::text FROM \"app\".\"history\" ORDER BY version"),
+             read);
+  BOOST_TEST(read.starts_with("SELECT CASE WHEN pg_catalog.to_regclass('alembic_version') IS NOT NULL"), read);
   BOOST_TEST(version_recorded_sql(table, 9) == "SELECT 1 FROM \"app\".\"history\" WHERE version = 9");
 }
