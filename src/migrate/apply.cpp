@@ -25,6 +25,19 @@ void record_locally(History& history, const PlanStep& step) {
     rows.insert(at, {version, step.migration->name, step.migration->checksum, "applied", "now"});
 }
 
+// The steps to apply together when adopting: from the first step of a plan
+// for a database with Alembic's table and no history of dbinit's, every up
+// step up to the first that must run without a transaction.
+std::vector<PlanStep> adoption_steps(const MigrationPlan& plan, const History& history, std::size_t next_step) {
+  std::vector<PlanStep> steps;
+  if (history.table_exists || !history.alembic_revision || next_step != 0) return steps;
+  for (const auto& step : plan.steps) {
+    if (step.direction != Direction::up || step.migration->up.no_transaction) break;
+    steps.push_back(step);
+  }
+  return steps;
+}
+
 }  // namespace
 
 ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Migration>& migrations, History history,
@@ -56,6 +69,29 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
   // applied elsewhere, a reconnect).
   std::optional<MigrationPlan> plan;
   std::size_t next_step = 0;
+  // A busy lock: name its holder now and then, give up at the lock timeout,
+  // otherwise sleep a jittered while. nullopt: go on.
+  auto wait_for_lock = [&]() -> std::optional<ApplyOutcome> {
+    const auto busy = lock_wait.busy(database.now());
+    if (busy.report_holder)
+      log::info(phase, "waiting for the migration lock held by " + database.lock_holder(),
+                {{"waited", format_duration(busy.waited)}});
+    if (busy.give_up) {
+      log::error(phase, "gave up waiting for the migration lock after " + format_duration(request.lock_timeout));
+      return fail(ExitCode::lock_timeout);
+    }
+    if (auto signal = database.sleep(std::min(polling.next(), busy.delay_cap))) return stopped(signal);
+    return std::nullopt;
+  };
+  // Another replica may have changed the history: read it, plan again.
+  auto read_again = [&]() -> std::optional<ApplyOutcome> {
+    plan.reset();
+    Reread again = database.reread();
+    if (again.stop_signal) return stopped(again.stop_signal);
+    if (!again.history) return fail(again.failure);
+    history = std::move(*again.history);
+    return std::nullopt;
+  };
   for (;;) {
     if (!plan) {
       plan = plan_migrations(migrations, history, request.plan);
@@ -74,6 +110,34 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
                  {"elapsed", format_duration(std::chrono::duration_cast<Milliseconds>(database.now() - started))}});
       return outcome;
     }
+    // A database another tool built (Alembic) is adopted whole: its leading
+    // transactional steps go in one transaction, so that a migration that
+    // refuses it leaves it as it was.
+    if (const auto together = adoption_steps(*plan, history, next_step); together.size() > 1) {
+      const StepOutcome report = database.apply_together(together, history.table_exists);
+      if (report.result == StepResult::applied) {
+        for (const auto& step : together) {
+          ++outcome.applied;
+          log::info(phase, "applied " + script_of(step).file_name, {{"version", std::to_string(step.migration->version)}});
+          record_locally(history, step);
+        }
+        log::info(phase, "adopted the database in one transaction",
+                  {{"migrations", std::to_string(together.size())}, {"duration", format_duration(report.duration)}});
+        lock_wait.acquired();
+        next_step += together.size();
+        continue;
+      }
+      if (report.result == StepResult::failed) return fail(ExitCode::migration_failed);
+      if (report.result == StepResult::stopped) return stopped(database.stop_signal());
+      // Busy, applied elsewhere or a lost connection: as for one step.
+      if (report.result == StepResult::connection_lost)
+        log::warn(phase, "connection lost while adopting the database; reconnecting to read the history again",
+                  {{"error", report.error}});
+      if (report.result == StepResult::lock_busy)
+        if (auto exit = wait_for_lock()) return *exit;
+      if (auto exit = read_again()) return *exit;
+      continue;
+    }
     const PlanStep step = plan->steps[next_step];
     const std::string& file = script_of(step).file_name;
     const StepOutcome report = database.apply(step, history.table_exists);
@@ -91,18 +155,9 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
       case StepResult::stopped:
         log::warn(phase, "stopped by signal; the migration in progress was rolled back", {{"file", file}});
         return stopped(database.stop_signal());
-      case StepResult::lock_busy: {
-        const auto busy = lock_wait.busy(database.now());
-        if (busy.report_holder)
-          log::info(phase, "waiting for the migration lock held by " + database.lock_holder(),
-                    {{"waited", format_duration(busy.waited)}});
-        if (busy.give_up) {
-          log::error(phase, "gave up waiting for the migration lock after " + format_duration(request.lock_timeout));
-          return fail(ExitCode::lock_timeout);
-        }
-        if (auto signal = database.sleep(std::min(polling.next(), busy.delay_cap))) return stopped(signal);
+      case StepResult::lock_busy:
+        if (auto exit = wait_for_lock()) return *exit;
         break;
-      }
       case StepResult::applied_elsewhere:
         log::info(phase, std::string("another replica ") + (step.direction == Direction::up ? "applied " : "reverted ") +
                              file + " first; reading the history again");
@@ -112,11 +167,7 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
                   {{"error", report.error}});
         break;
     }
-    plan.reset();
-    Reread again = database.reread();
-    if (again.stop_signal) return stopped(again.stop_signal);
-    if (!again.history) return fail(again.failure);
-    history = std::move(*again.history);
+    if (auto exit = read_again()) return *exit;
   }
 }
 

@@ -6,6 +6,7 @@
 // same boundary, so that lock timeouts and stops are tested without waiting.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/exit_code.hpp"
@@ -44,6 +45,9 @@ class MigrationDatabase {
   // One step of a plan, under the migration lock: a transactional migration
   // in one transaction; a no-transaction one with its dirty mark.
   virtual StepOutcome apply(const PlanStep& step, bool table_exists) = 0;
+  // Several transactional up steps in one transaction: all applied, or none
+  // (a database another tool built is adopted whole or left as it was).
+  virtual StepOutcome apply_together(const std::vector<PlanStep>& steps, bool table_exists) = 0;
   // The history, read again; reconnects first when the connection broke.
   virtual Reread reread() = 0;
   // Removes the dirty mark of version; false when it has none.

@@ -49,8 +49,13 @@ StepOutcome PgMigrationDatabase::apply(const PlanStep& step, bool table_exists) 
   return no_transaction ? apply_without_transaction(step, table_exists) : apply_in_transaction(step, table_exists);
 }
 
-// One message, one round trip.
+// One message, one round trip: outside a transaction block the server runs
+// the message's statements as one implicit transaction.
 StepOutcome PgMigrationDatabase::apply_in_transaction(const PlanStep& step, bool table_exists) {
+  return send_step(step, table_exists);
+}
+
+StepOutcome PgMigrationDatabase::send_step(const PlanStep& step, bool table_exists) {
   const ApplyMessage message = step.direction == Direction::up
                                    ? apply_up_message(table_, lock_key_, *step.migration, !table_exists, applied_by_)
                                    : apply_down_message(table_, lock_key_, *step.migration);
@@ -63,6 +68,34 @@ StepOutcome PgMigrationDatabase::apply_in_transaction(const PlanStep& step, bool
     log_failure(step, *error, locate_in_file(message, script_of(step).sql, error->position, outcome.results.size() - 1));
     return {StepResult::failed};
   }
+  return {StepResult::applied, since(start)};
+}
+
+// BEGIN, each step's message, COMMIT: the transaction lock taken by the
+// first step is held to the end, and any failure rolls everything back.
+StepOutcome PgMigrationDatabase::apply_together(const std::vector<PlanStep>& steps, bool table_exists) {
+  const auto start = Clock::now();
+  auto simple = [&](const char* sql) {
+    auto outcome = run_query(session_.connection(), sql, std::nullopt, session_.stop());
+    if (outcome.status != IoStatus::ready) return interrupted(outcome.status, outcome.error);
+    if (auto error = first_error(outcome.results)) {
+      log::error(phase, std::string(sql) + " failed: " + error->message, {{"sqlstate", error->sqlstate}});
+      return StepOutcome{StepResult::failed};
+    }
+    return StepOutcome{StepResult::applied};
+  };
+  if (auto begun = simple("BEGIN"); begun.result != StepResult::applied) return begun;
+  for (const auto& step : steps) {
+    auto sent = send_step(step, table_exists);
+    table_exists = true;
+    if (sent.result == StepResult::applied) continue;
+    // A broken connection rolls back by itself; otherwise end the block.
+    if (sent.result != StepResult::connection_lost && sent.result != StepResult::stopped) simple("ROLLBACK");
+    if (sent.result == StepResult::failed)
+      log::error(phase, "nothing was changed: the migrations adopting this database run in one transaction");
+    return sent;
+  }
+  if (auto committed = simple("COMMIT"); committed.result != StepResult::applied) return committed;
   return {StepResult::applied, since(start)};
 }
 

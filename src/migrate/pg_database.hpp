@@ -14,6 +14,7 @@ class PgMigrationDatabase final : public MigrationDatabase {
   PgMigrationDatabase(Session& session, HistoryTable table);
 
   StepOutcome apply(const PlanStep& step, bool table_exists) override;
+  StepOutcome apply_together(const std::vector<PlanStep>& steps, bool table_exists) override;
   Reread reread() override;
   bool repair(long long version) override;
   std::string lock_holder() override;
@@ -23,6 +24,8 @@ class PgMigrationDatabase final : public MigrationDatabase {
 
  private:
   StepOutcome apply_in_transaction(const PlanStep& step, bool table_exists);
+  // One step's message inside a transaction the caller opened, or its own.
+  StepOutcome send_step(const PlanStep& step, bool table_exists);
   StepOutcome apply_without_transaction(const PlanStep& step, bool table_exists);
   StepOutcome interrupted(IoStatus status, std::string error);
 

@@ -335,3 +335,39 @@ BOOST_AUTO_TEST_CASE(sigterm_during_a_migration_rolls_back_and_exits_143) {
   BOOST_TEST(!contains(result.out, "STARTED"));
   BOOST_TEST(table_count(db, "'slow_start','slow_done'") == "0");
 }
+
+BOOST_AUTO_TEST_CASE(an_alembic_database_is_adopted_whole_and_alembic_version_kept) {
+  const auto db = cluster().create_database();
+  cluster().query("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);"
+                  "INSERT INTO alembic_version VALUES ('ae1027a6acf');"
+                  "CREATE TABLE items (id integer PRIMARY KEY, kind text NOT NULL);"
+                  "INSERT INTO items VALUES (1, 'small'), (2, 'large');", db);
+  const auto result = run_fixture("adopt", {"migrate"}, cluster().url(db));
+  BOOST_TEST(result.exit_code == 0, describe(result));
+  BOOST_TEST(contains(result.err, "adopting a database that Alembic managed"), describe(result));
+  BOOST_TEST(contains(result.err, "alembic_revision=ae1027a6acf"), describe(result));
+  BOOST_TEST(contains(result.err, "adopted the database in one transaction migrations=2"), describe(result));
+  BOOST_TEST(cluster().scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM dbinit_schema_history", db) == "1,2");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM pg_constraint WHERE conname = 'items_kind_check'", db) == "1");
+  BOOST_TEST(cluster().scalar("SELECT string_agg(id || kind, ',' ORDER BY id) FROM items", db) == "1small,2large");
+  BOOST_TEST(cluster().scalar("SELECT version_num FROM alembic_version", db) == "ae1027a6acf");
+}
+
+BOOST_AUTO_TEST_CASE(an_alembic_database_that_cannot_be_adopted_is_left_as_it_was) {
+  const auto db = cluster().create_database();
+  cluster().query("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);"
+                  "INSERT INTO alembic_version VALUES ('ae1027a6acf');"
+                  "CREATE TABLE items (id integer PRIMARY KEY, kind text NOT NULL);"
+                  "INSERT INTO items VALUES (1, 'small'), (2, 'huge'), (3, 'tiny');", db);
+  const auto result = run_fixture("adopt", {"migrate"}, cluster().url(db));
+  BOOST_TEST(result.exit_code == 4, describe(result));
+  BOOST_TEST(contains(result.err, "cannot adopt this database: 2 differences"), describe(result));
+  // One line per difference.
+  BOOST_TEST(contains(result.err, "migrate: items.id 2 has kind 'huge'; accepted: small, large"), describe(result));
+  BOOST_TEST(contains(result.err, "migrate: items.id 3 has kind 'tiny'; accepted: small, large"), describe(result));
+  BOOST_TEST(contains(result.err, "nothing was changed"), describe(result));
+  // Nothing changed, 0001 included: no history table, no constraint, every row.
+  BOOST_TEST(cluster().scalar("SELECT to_regclass('dbinit_schema_history') IS NULL", db) == "t");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM items", db) == "3");
+  BOOST_TEST(cluster().scalar("SELECT version_num FROM alembic_version", db) == "ae1027a6acf");
+}
