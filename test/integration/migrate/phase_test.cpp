@@ -336,12 +336,19 @@ BOOST_AUTO_TEST_CASE(sigterm_during_a_migration_rolls_back_and_exits_143) {
   BOOST_TEST(table_count(db, "'slow_start','slow_done'") == "0");
 }
 
-BOOST_AUTO_TEST_CASE(an_alembic_database_is_adopted_whole_and_alembic_version_kept) {
+// A database an earlier Alembic setup built: its table of items, and
+// alembic_version at its head.
+std::string alembic_built_database(const std::string& item_rows) {
   const auto db = cluster().create_database();
   cluster().query("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);"
                   "INSERT INTO alembic_version VALUES ('ae1027a6acf');"
                   "CREATE TABLE items (id integer PRIMARY KEY, kind text NOT NULL);"
-                  "INSERT INTO items VALUES (1, 'small'), (2, 'large');", db);
+                  "INSERT INTO items VALUES " + item_rows + ";", db);
+  return db;
+}
+
+BOOST_AUTO_TEST_CASE(an_alembic_database_is_adopted_whole_and_alembic_version_kept) {
+  const auto db = alembic_built_database("(1, 'small'), (2, 'large')");
   const auto result = run_fixture("adopt", {"migrate"}, cluster().url(db));
   BOOST_TEST(result.exit_code == 0, describe(result));
   BOOST_TEST(contains(result.err, "adopting a database that Alembic managed"), describe(result));
@@ -354,11 +361,7 @@ BOOST_AUTO_TEST_CASE(an_alembic_database_is_adopted_whole_and_alembic_version_ke
 }
 
 BOOST_AUTO_TEST_CASE(an_alembic_database_that_cannot_be_adopted_is_left_as_it_was) {
-  const auto db = cluster().create_database();
-  cluster().query("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);"
-                  "INSERT INTO alembic_version VALUES ('ae1027a6acf');"
-                  "CREATE TABLE items (id integer PRIMARY KEY, kind text NOT NULL);"
-                  "INSERT INTO items VALUES (1, 'small'), (2, 'huge'), (3, 'tiny');", db);
+  const auto db = alembic_built_database("(1, 'small'), (2, 'huge'), (3, 'tiny')");
   const auto result = run_fixture("adopt", {"migrate"}, cluster().url(db));
   BOOST_TEST(result.exit_code == 4, describe(result));
   BOOST_TEST(contains(result.err, "cannot adopt this database: 2 differences"), describe(result));
