@@ -1,0 +1,251 @@
+#define BOOST_TEST_MODULE apply
+#include <boost/test/unit_test.hpp>
+
+#include <csignal>
+#include <deque>
+#include <functional>
+#include <string>
+
+#include "migrate/apply.hpp"
+#include "migration_builder.hpp"
+
+// The state machine that applies a plan, through the database seam: a
+// scripted database decides what each step, each re-read and the clock do.
+using namespace dbinit;
+using namespace dbinit::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+class ScriptedDatabase final : public MigrationDatabase {
+ public:
+  // What apply() answers for the next steps, in order; applied once the script runs out.
+  std::deque<StepResult> step_results;
+  // What reread() answers, in order; the last one repeats.
+  std::deque<Reread> rereads;
+  std::function<bool(long long)> repairable = [](long long) { return false; };
+  std::optional<int> signal_during_sleep;
+
+  // What happened, for the assertions.
+  std::vector<std::string> calls;  // "up 1", "down 2", "together 1 2", "reread", "sleep 50ms", "holder", "repair 3"
+  Milliseconds slept{0};
+  unsigned holder_questions = 0;
+
+  StepOutcome apply(const PlanStep& step, bool) override {
+    calls.push_back((step.direction == Direction::up ? "up " : "down ") + std::to_string(step.migration->version));
+    return next_result();
+  }
+  StepOutcome apply_together(const std::vector<PlanStep>& steps, bool) override {
+    std::string call = "together";
+    for (const auto& step : steps) call += " " + std::to_string(step.migration->version);
+    calls.push_back(call);
+    return next_result();
+  }
+  Reread reread() override {
+    calls.push_back("reread");
+    BOOST_TEST_REQUIRE(!rereads.empty(), "an unexpected re-read");
+    Reread next = copy(rereads.front());
+    if (rereads.size() > 1) rereads.pop_front();
+    return next;
+  }
+  bool repair(long long version) override {
+    calls.push_back("repair " + std::to_string(version));
+    return repairable(version);
+  }
+  std::string lock_holder() override {
+    ++holder_questions;
+    return "pid 42 application_name=other";
+  }
+  Clock::time_point now() override { return clock_; }
+  std::optional<int> sleep(Milliseconds duration) override {
+    calls.push_back("sleep");
+    if (signal_during_sleep) return signal_during_sleep;
+    slept += duration;
+    clock_ += duration;
+    return std::nullopt;
+  }
+  std::optional<int> stop_signal() override { return SIGTERM; }
+
+ private:
+  StepOutcome next_result() {
+    clock_ += 10ms;  // every round trip takes a little time
+    if (step_results.empty()) return {StepResult::applied, 10ms};
+    const StepResult result = step_results.front();
+    step_results.pop_front();
+    return {result, 10ms, result == StepResult::connection_lost ? "server closed the connection" : ""};
+  }
+  static Reread copy(const Reread& reread) { return reread; }
+
+  Clock::time_point clock_ = Clock::time_point{} + 1h;
+};
+
+Reread history_read(History history) { return {std::move(history), std::nullopt, ExitCode::migration_failed}; }
+
+ApplyRequest request(Milliseconds lock_timeout = 60s) {
+  ApplyRequest request;
+  request.lock_timeout = lock_timeout;
+  request.seed = 7;
+  return request;
+}
+
+std::string calls_of(const ScriptedDatabase& database) {
+  std::string out;
+  for (const auto& call : database.calls) out += (out.empty() ? "" : ", ") + call;
+  return out;
+}
+
+const std::vector<Migration> three = embedded({1, 2, 3});
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_fresh_database_gets_every_migration_in_order_without_a_reread) {
+  ScriptedDatabase database;
+  const auto outcome = apply_migrations(database, three, History{}, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(outcome.applied == 3u);
+  BOOST_TEST(calls_of(database) == "up 1, up 2, up 3");
+}
+
+BOOST_AUTO_TEST_CASE(a_busy_lock_is_waited_for_then_the_step_is_applied_once) {
+  ScriptedDatabase database;
+  database.step_results = {StepResult::applied, StepResult::lock_busy, StepResult::lock_busy};
+  // While dbinit waited, nothing changed: version 1 is its own.
+  database.rereads = {history_read(history_of({row_for(three[0])}))};
+  const auto outcome = apply_migrations(database, three, History{}, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(outcome.applied == 3u);
+  BOOST_TEST(calls_of(database) == "up 1, up 2, sleep, reread, up 2, sleep, reread, up 2, up 3");
+  BOOST_TEST(database.holder_questions == 1u);  // named at once, not again within 5 s
+  BOOST_TEST(database.slept <= 150ms);          // the first two delays are short (50 and 100 ms ceilings)
+}
+
+BOOST_AUTO_TEST_CASE(a_version_another_replica_applied_first_is_not_applied_again) {
+  ScriptedDatabase database;
+  database.step_results = {StepResult::applied, StepResult::applied_elsewhere};
+  database.rereads = {history_read(history_of({row_for(three[0]), row_for(three[1])}))};
+  const auto outcome = apply_migrations(database, three, History{}, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(outcome.applied == 2u);  // 1 and 3; 2 was the other replica's
+  BOOST_TEST(calls_of(database) == "up 1, up 2, reread, up 3");
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_lost_mid_plan_goes_on_from_what_the_history_says) {
+  // The server had not committed version 2: it is applied again.
+  ScriptedDatabase not_committed;
+  not_committed.step_results = {StepResult::applied, StepResult::connection_lost};
+  not_committed.rereads = {history_read(history_of({row_for(three[0])}))};
+  auto outcome = apply_migrations(not_committed, three, History{}, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(calls_of(not_committed) == "up 1, up 2, reread, up 2, up 3");
+  // It had: version 2 is never sent again.
+  ScriptedDatabase committed;
+  committed.step_results = {StepResult::applied, StepResult::connection_lost};
+  committed.rereads = {history_read(history_of({row_for(three[0]), row_for(three[1])}))};
+  outcome = apply_migrations(committed, three, History{}, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(calls_of(committed) == "up 1, up 2, reread, up 3");
+}
+
+BOOST_AUTO_TEST_CASE(a_database_that_stays_out_of_reach_ends_the_run_with_its_exit_code) {
+  ScriptedDatabase database;
+  database.step_results = {StepResult::connection_lost};
+  database.rereads = {{std::nullopt, std::nullopt, ExitCode::database_unreachable}};
+  const auto outcome = apply_migrations(database, three, History{}, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::database_unreachable));
+  BOOST_TEST(calls_of(database) == "up 1, reread");
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_signal_ends_the_run_at_once) {
+  // While waiting for a busy lock.
+  ScriptedDatabase waiting;
+  waiting.step_results = {StepResult::lock_busy};
+  waiting.signal_during_sleep = SIGTERM;
+  auto outcome = apply_migrations(waiting, three, History{}, request());
+  BOOST_TEST(outcome.stop_signal.value_or(0) == SIGTERM);
+  BOOST_TEST(calls_of(waiting) == "up 1, sleep");
+  // During a step.
+  ScriptedDatabase applying;
+  applying.step_results = {StepResult::applied, StepResult::stopped};
+  outcome = apply_migrations(applying, three, History{}, request());
+  BOOST_TEST(outcome.stop_signal.value_or(0) == SIGTERM);
+  BOOST_TEST(outcome.applied == 1u);
+  BOOST_TEST(calls_of(applying) == "up 1, up 2");
+}
+
+BOOST_AUTO_TEST_CASE(a_lock_held_past_the_lock_timeout_is_exit_5_without_sleeping_past_it) {
+  ScriptedDatabase database;
+  database.step_results = std::deque<StepResult>(1000, StepResult::lock_busy);
+  database.rereads = {history_read(History{})};
+  const auto outcome = apply_migrations(database, three, History{}, request(12s));
+  BOOST_TEST((outcome.exit_code == ExitCode::lock_timeout));
+  BOOST_TEST(outcome.applied == 0u);
+  BOOST_TEST(database.slept <= 12s);
+  BOOST_TEST(database.slept >= 11s);
+  // Named at 0 s, 5 s and 10 s, and once more when giving up.
+  BOOST_TEST(database.holder_questions == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_step_stops_the_run_before_later_ones) {
+  ScriptedDatabase database;
+  database.step_results = {StepResult::applied, StepResult::failed};
+  const auto outcome = apply_migrations(database, three, History{}, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::migration_failed));
+  BOOST_TEST(outcome.applied == 1u);
+  BOOST_TEST(calls_of(database) == "up 1, up 2");
+}
+
+BOOST_AUTO_TEST_CASE(repair_removes_the_dirty_mark_first_or_refuses) {
+  const History dirty = history_of({row_for(three[0]), row_for(three[1], "dirty")});
+  ScriptedDatabase refused;
+  ApplyRequest repair = request();
+  repair.repair = 2;
+  auto outcome = apply_migrations(refused, three, dirty, repair);
+  BOOST_TEST((outcome.exit_code == ExitCode::migration_failed));
+  BOOST_TEST(calls_of(refused) == "repair 2");
+
+  ScriptedDatabase repaired;
+  repaired.repairable = [](long long version) { return version == 2; };
+  outcome = apply_migrations(repaired, three, dirty, repair);
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(calls_of(repaired) == "repair 2, up 2, up 3");
+  // Without --repair a dirty version refuses the whole plan.
+  ScriptedDatabase untouched;
+  outcome = apply_migrations(untouched, three, dirty, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::migration_failed));
+  BOOST_TEST(calls_of(untouched) == "");
+}
+
+BOOST_AUTO_TEST_CASE(an_alembic_database_is_adopted_in_one_transaction_or_not_at_all) {
+  History alembic_built;
+  alembic_built.alembic_revision = "ae1027a6acf";
+  ScriptedDatabase adopted;
+  auto outcome = apply_migrations(adopted, three, alembic_built, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(outcome.applied == 3u);
+  BOOST_TEST(calls_of(adopted) == "together 1 2 3");
+
+  ScriptedDatabase refused;
+  refused.step_results = {StepResult::failed};
+  outcome = apply_migrations(refused, three, alembic_built, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::migration_failed));
+  BOOST_TEST(outcome.applied == 0u);
+  BOOST_TEST(calls_of(refused) == "together 1 2 3");
+
+  // Another replica adopted it meanwhile: dbinit reads its history and is done.
+  ScriptedDatabase raced;
+  raced.step_results = {StepResult::lock_busy};
+  raced.rereads = {history_read(applied_all(three))};
+  outcome = apply_migrations(raced, three, alembic_built, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(outcome.applied == 0u);
+  BOOST_TEST(calls_of(raced) == "together 1 2 3, sleep, reread");
+}
+
+BOOST_AUTO_TEST_CASE(going_down_reverts_newest_first) {
+  ScriptedDatabase database;
+  ApplyRequest down = request();
+  down.plan.target = 1;
+  const auto outcome = apply_migrations(database, three, applied_all(three), down);
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(calls_of(database) == "down 3, down 2");
+}
