@@ -44,6 +44,7 @@ int run_phases(const Config& config, StopSignals& stop) {
     migrations = std::move(loaded.set);
   }
   if (phases.wait) {
+    log::start_core();
     WaitOutcome waited = wait_for_database(session_settings(config), stop);
     if (!waited.session) return waited.exit_code;
     if (phases.migrate) {

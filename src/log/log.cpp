@@ -41,8 +41,10 @@ void emit(Level level, Phase phase, std::string_view message, const Fields& fiel
 
 }  // namespace
 
-void init(LogSettings settings) {
-  state().settings = settings;
+void init(LogSettings settings) { state().settings = settings; }
+
+void start_core() {
+  if (state().core_ready) return;
   namespace sinks = boost::log::sinks;
   auto backend = boost::make_shared<sinks::text_ostream_backend>();
   backend->add_stream(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));

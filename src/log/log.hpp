@@ -10,9 +10,11 @@
 
 namespace dbinit::log {
 
-// Starts the Boost.Log core and its stderr sink; before this, lines go
-// straight to stderr in the same format.
+// Level and format; until start_core(), lines go straight to stderr in the
+// same format (a run that only hands off never needs more).
 void init(LogSettings settings);
+// The Boost.Log core and its stderr sink, for the database phases.
+void start_core();
 // The passwords removed from every line (connection strings, PGPASSWORD).
 Redactor& redactor();
 

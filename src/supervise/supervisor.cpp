@@ -246,17 +246,23 @@ std::optional<int> supervise_if_needed(const SuperviseSettings& settings, log::L
   if (settings.signal_group && ::setpgid(child, child) != 0 && errno != EACCES && errno != ESRCH)
     log_system_error("making the command the leader of its own process group", errno);
 
+  if (log::Level::debug >= log_settings.level)
+    log_line(log::Level::debug, "supervising", {{"pid", std::to_string(child)}, {"as", is_pid_1 ? "PID 1" : "subreaper"}});
+  // Last before the loop: whatever runs after it pulls its code back in.
   // Best effort: the supervisor works the same with a larger footprint.
   if (std::string error; !release_startup_memory(&error))
     log_line(log::Level::debug, "cannot release start-up memory: " + error);
-  log_line(log::Level::debug, "supervising", {{"pid", std::to_string(child)}, {"as", is_pid_1 ? "PID 1" : "subreaper"}});
 
+  int code = to_int(ExitCode::internal);
   try {
-    return Supervisor(settings, child, signals->waited(), is_pid_1).run();
+    code = Supervisor(settings, child, signals->waited(), is_pid_1).run();
   } catch (const std::system_error& failure) {
     log_line(log::Level::error, failure.what());
-    return to_int(ExitCode::internal);
   }
+  // Straight out: the supervisor wrote nothing through stdio, and running
+  // every library's exit handlers (the logging core, iostreams) would fault
+  // back in the pages it dropped, for nothing.
+  ::_exit(code);
 }
 
 }  // namespace dbinit
