@@ -652,6 +652,13 @@ class Bench:
         if ours:
             others = ", ".join(f"{label.split()[0]} {statistics.median(resident[label]) / 1024:.2f} MiB / "
                                f"{ms(statistics.median(added[label]))}" for label, _ in inits if label != ours)
+            static_label = "tini-static -s"
+            if static_label in resident:
+                memory_ratio = statistics.median(resident[ours]) / statistics.median(resident[static_label])
+                latency_ratio = statistics.median(added[ours]) / statistics.median(added[static_label])
+                self.summary.append(
+                    f"As init against tini-static, side by side: resident memory {memory_ratio:.2f}× (goal ≤ 1.1×), "
+                    f"added start latency {latency_ratio:.2f}× (goal ≤ 1.3×).")
             self.summary.append(f"As init (resident memory / added start latency): dbinit "
                                 f"{statistics.median(resident[ours]) / 1024:.2f} MiB / {ms(statistics.median(added[ours]))}; "
                                 f"{others}.")
