@@ -75,7 +75,8 @@ if(_dbinit_missing)
     endif()
     message(STATUS "Static libpq not found in ${_dbinit_libpq_dir}; building it")
     execute_process(
-        COMMAND "${_dbinit_script}" "${_dbinit_deps_parent}"
+        COMMAND ${CMAKE_COMMAND} -E env "DBINIT_LIBPQ_HOST=${DBINIT_STATIC_LIBPQ_HOST}"
+                "${_dbinit_script}" "${_dbinit_deps_parent}"
         RESULT_VARIABLE _dbinit_result)
     _dbinit_static_libpq_missing(_dbinit_missing)
     if(NOT _dbinit_result EQUAL 0 OR _dbinit_missing)
