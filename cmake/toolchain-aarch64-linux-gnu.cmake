@@ -13,6 +13,11 @@ set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 # Multiarch: libraries and package configs under /usr/lib/aarch64-linux-gnu.
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+# pkg-config (which FindOpenSSL asks first) must describe arm64 libraries.
+set(ENV{PKG_CONFIG_LIBDIR} "/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig")
+set(OPENSSL_ROOT_DIR /usr)
+set(OPENSSL_CRYPTO_LIBRARY /usr/lib/aarch64-linux-gnu/libcrypto.a CACHE FILEPATH "arm64 libcrypto")
+set(OPENSSL_SSL_LIBRARY /usr/lib/aarch64-linux-gnu/libssl.a CACHE FILEPATH "arm64 libssl")
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64-static)
 # scripts/build-static-libpq builds libpq for this triple.
 set(DBINIT_STATIC_LIBPQ_HOST aarch64-linux-gnu)
