@@ -1,5 +1,6 @@
 #include "migrate/source.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -39,6 +40,9 @@ std::vector<MigrationFile> read_directory(const std::string& directory, std::str
     }
     files.push_back({name, content.str()});
   }
+  // Directory order is the file system's: sort, so that every report (which
+  // of two duplicates is named) is the same everywhere.
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.file_name < b.file_name; });
   return files;
 }
 
