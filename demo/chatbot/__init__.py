@@ -1,0 +1,1 @@
+"""The demo chatbot: FastAPI + SQLModel, its schema made by dbinit's migrations."""

@@ -1,0 +1,123 @@
+"""What the Python tests share: a throwaway PostgreSQL cluster, dbinit, paths.
+
+Each cluster lives in a temp directory on a free loopback port, is owned by
+the postgres user when the tests run as root (initdb refuses root), and is
+stopped and removed when its `with` block ends.
+"""
+import contextlib
+import os
+import pathlib
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import unittest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+DEMO = REPO / "demo"
+PG_BIN = pathlib.Path("/usr/lib/postgresql/15/bin")
+PYTHON = "/usr/bin/python3"
+sys.path.insert(0, str(DEMO))
+
+
+def dbinit_binary() -> str:
+    """The dbinit under test: $DBINIT (CTest sets it), else build/dbinit."""
+    binary = os.environ.get("DBINIT") or str(REPO / "build" / "dbinit")
+    if not os.access(binary, os.X_OK):
+        raise unittest.SkipTest(f"no dbinit at {binary}; set DBINIT")
+    return binary
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def as_postgres(argv):
+    return ["runuser", "-u", "postgres", "--"] + list(argv) if os.geteuid() == 0 else list(argv)
+
+
+class Cluster:
+    """A PostgreSQL 15 cluster with a scram password for the postgres user."""
+
+    def __init__(self):
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="dbinit-pytest-"))
+        self.port = free_port()
+        self.password = "pw-" + secrets.token_hex(8)
+        self.data = self.dir / "data"
+
+    def __enter__(self):
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+        password_file = self.dir / "pw"
+        password_file.write_text(self.password + "\n")
+        if os.geteuid() == 0:
+            shutil.chown(password_file, "postgres")
+        subprocess.run(as_postgres([PG_BIN / "initdb", "-D", self.data, "-U", "postgres", "--auth=scram-sha-256",
+                                    f"--pwfile={password_file}", "--no-sync"]), check=True, capture_output=True)
+        password_file.unlink()
+        subprocess.run(as_postgres([PG_BIN / "pg_ctl", "-D", self.data, "-l", self.dir / "server.log", "-w", "-o",
+                                    f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off",
+                                    "start"]), check=True, capture_output=True)
+        return self
+
+    def __exit__(self, *_):
+        subprocess.run(as_postgres([PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def url(self, database="postgres") -> str:
+        return f"postgresql://postgres:{self.password}@127.0.0.1:{self.port}/{database}"
+
+    def environ(self, database="postgres", **extra) -> dict:
+        """The environment for a tool that reaches `database` (DATABASE_URL, PGPASSWORD)."""
+        env = dict(os.environ, DATABASE_URL=self.url(database), PGPASSWORD=self.password, PGHOST="127.0.0.1",
+                   PGPORT=str(self.port), PGUSER="postgres", PGDATABASE=database)
+        env.update(extra)
+        return env
+
+    def create_database(self, name: str) -> str:
+        self.sql("postgres", f'CREATE DATABASE "{name}"', autocommit=True)
+        return name
+
+    @contextlib.contextmanager
+    def connect(self, database="postgres", autocommit=False):
+        import psycopg2
+        connection = psycopg2.connect(self.url(database))
+        connection.autocommit = autocommit
+        try:
+            yield connection
+            if not autocommit:
+                connection.commit()
+        finally:
+            connection.close()
+
+    def sql(self, database, statement, parameters=None, autocommit=False):
+        """Runs one statement; its rows, or None when it returns none."""
+        with self.connect(database, autocommit) as connection, connection.cursor() as cursor:
+            cursor.execute(statement, parameters)
+            return cursor.fetchall() if cursor.description else None
+
+    def engine(self, database):
+        from sqlalchemy import create_engine
+        return create_engine(self.url(database))
+
+
+def run_dbinit(cluster, database, *arguments, migrations_dir=None, check=True):
+    """`dbinit ARGUMENTS` against `database`; the completed process (text)."""
+    argv = [dbinit_binary()]
+    if migrations_dir is not None:
+        argv += ["--migrations-dir", str(migrations_dir)]
+    argv += list(arguments)
+    result = subprocess.run(argv, env=cluster.environ(database), capture_output=True, text=True, timeout=120)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, argv))} exited {result.returncode}:\n{result.stderr}")
+    return result
+
+
+def without_password(text: str, cluster) -> str:
+    assert cluster.password not in text, "a log line carries the database password"
+    return text
