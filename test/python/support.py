@@ -24,7 +24,7 @@ sys.path.insert(0, str(DEMO))
 
 def dbinit_binary() -> str:
     """The dbinit under test: $DBINIT (CTest sets it), else build/dbinit."""
-    binary = os.environ.get("DBINIT") or str(REPO / "build" / "dbinit")
+    binary = os.path.abspath(os.environ.get("DBINIT") or str(REPO / "build" / "dbinit"))
     if not os.access(binary, os.X_OK):
         raise unittest.SkipTest(f"no dbinit at {binary}; set DBINIT")
     return binary

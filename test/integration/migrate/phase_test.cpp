@@ -37,6 +37,9 @@ ProcessResult run_fixture(const std::string& set, std::vector<std::string> args,
   return run(fixture_options(set, std::move(args), url));
 }
 
+// sql/, the product's set, embedded in the dbinit under test.
+const std::string product_migration_count = "3";
+
 ProcessResult migrate(const std::string& url, std::vector<std::string> extra = {}) {
   std::vector<std::string> args{"migrate"};
   args.insert(args.end(), extra.begin(), extra.end());
@@ -118,7 +121,8 @@ BOOST_AUTO_TEST_CASE(fresh_database_gets_the_chatbot_schema_and_history) {
   BOOST_TEST(cluster().scalar("SELECT string_agg(version || ':' || name || ':' || state || ':' || length(checksum) || ':' || "
                               "(duration_ms >= 0) || ':' || (applied_by LIKE '% (dbinit %)'), ',' ORDER BY version) "
                               "FROM dbinit_schema_history", db) ==
-             "1:create_conversations:applied:64:true:true,2:create_messages:applied:64:true:true");
+             "1:create_conversations:applied:64:true:true,2:create_messages:applied:64:true:true,"
+             "3:align_existing_tables:applied:64:true:true");
   // The schema does what the app needs: cascade delete and the role check.
   cluster().query("INSERT INTO conversations (user_id) VALUES ('u1')", db);
   cluster().query("INSERT INTO messages (conversation_id, user_id, role, content) VALUES (1, 'u1', 'user', 'hi')", db);
@@ -152,7 +156,7 @@ BOOST_AUTO_TEST_CASE(tables_created_earlier_by_create_all_are_adopted) {
   const auto result = migrate(cluster().url(db));
   BOOST_TEST(result.exit_code == 0, describe(result));
   BOOST_TEST(cluster().scalar("SELECT user_id FROM conversations", db) == "kept");
-  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history WHERE state = 'applied'", db) == "2");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history WHERE state = 'applied'", db) == product_migration_count);
   BOOST_TEST(cluster().scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_messages_conversation_id_created_at'", db) == "1");
   BOOST_TEST(cluster().scalar("SELECT count(*) FROM pg_constraint WHERE conrelid = 'messages'::regclass AND contype = 'f'", db) == "1");
 }
@@ -160,19 +164,19 @@ BOOST_AUTO_TEST_CASE(tables_created_earlier_by_create_all_are_adopted) {
 BOOST_AUTO_TEST_CASE(sixteen_replicas_at_once_apply_each_migration_exactly_once) {
   const auto db = cluster().create_database();
   const auto run = replicas_at_once(16, cluster().url(db), cluster().url(db));
-  BOOST_TEST(run.applied == 2);
+  BOOST_TEST(run.applied == std::stoi(product_migration_count));
   // They met: most waited for the lock the test held, naming its holder.
   BOOST_TEST(run.contended >= 8, run.contended << " of 16 replicas contended");
-  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == "2");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == product_migration_count);
 }
 
 BOOST_AUTO_TEST_CASE(sixteen_replicas_through_pgbouncer_in_transaction_mode) {
   const auto db = cluster().create_database();
   PgBouncer bouncer(cluster());
   const auto run = replicas_at_once(16, bouncer.url(db), cluster().url(db));
-  BOOST_TEST(run.applied == 2);
+  BOOST_TEST(run.applied == std::stoi(product_migration_count));
   BOOST_TEST(run.contended >= 8, run.contended << " of 16 replicas contended");
-  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == "2");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == product_migration_count);
   BOOST_TEST(table_count(db, "'conversations','messages'") == "2");
 }
 
@@ -230,7 +234,7 @@ BOOST_AUTO_TEST_CASE(down_and_up_again_round_trip) {
   result = migrate(cluster().url(db));
   BOOST_TEST(result.exit_code == 0, describe(result));
   BOOST_TEST(table_count(db, "'conversations','messages'") == "2");
-  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == "2");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM dbinit_schema_history", db) == product_migration_count);
 }
 
 BOOST_AUTO_TEST_CASE(skip_migrations_creates_nothing) {
@@ -285,7 +289,7 @@ BOOST_AUTO_TEST_CASE(custom_schema_qualified_history_table) {
   const auto db = cluster().create_database();
   const auto result = migrate(cluster().url(db), {"--history-table", "ops.Schema_Log"});
   BOOST_TEST(result.exit_code == 0, describe(result));
-  BOOST_TEST(cluster().scalar("SELECT count(*) FROM ops.schema_log", db) == "2");
+  BOOST_TEST(cluster().scalar("SELECT count(*) FROM ops.schema_log", db) == product_migration_count);
   BOOST_TEST(migrate(cluster().url(db), {"--history-table", "bad-name"}).exit_code == 2);
 }
 

@@ -1,0 +1,128 @@
+"""scripts/migration-from-models: a table and a column added to a copy of the
+chatbot's models become the next migration; dbinit applies it; the models and
+the database then agree; --target the previous version removes it again."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import pathlib
+
+from support import DEMO, PYTHON, REPO, Cluster, dbinit_binary, run_dbinit
+
+sys.path.insert(0, str(REPO / "scripts" / "lib"))
+
+TOOL = REPO / "scripts" / "migration-from-models"
+
+TAG_MODEL = '''
+from typing import Optional
+
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlmodel import Field, SQLModel
+
+from chatbot.models.base import identity_key
+
+
+class Tag(SQLModel, table=True):
+    __tablename__ = "tags"
+
+    id: Optional[int] = identity_key()
+    conversation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False, index=True))
+    label: str
+'''
+
+COMPARE = '''
+import sys
+sys.path.insert(0, {lib!r})
+import models_schema
+from sqlalchemy import create_engine
+metadata = models_schema.load_metadata(sys.argv[2].split(","))
+engine = create_engine(sys.argv[1])
+with engine.connect() as connection:
+    print("\\n".join(models_schema.differences(connection, metadata)))
+'''
+
+
+class MigrationFromModels(unittest.TestCase):
+    def setUp(self):
+        self.work = pathlib.Path(tempfile.mkdtemp(prefix="dbinit-mfm-"))
+        self.addCleanup(shutil.rmtree, self.work, ignore_errors=True)
+        # The user's project: a copy of the chatbot and of its migrations.
+        shutil.copytree(DEMO / "chatbot", self.work / "chatbot", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(REPO / "sql", self.work / "sql")
+        self.cluster = Cluster().__enter__()
+        self.addCleanup(self.cluster.__exit__, None, None, None)
+
+    def tool(self, database, *arguments):
+        env = self.cluster.environ(database, DBINIT=dbinit_binary(), PYTHONPATH=str(self.work))
+        return subprocess.run([PYTHON, str(TOOL), *arguments], cwd=self.work, env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    def differences(self, database, modules="chatbot.models"):
+        result = subprocess.run([PYTHON, "-c", COMPARE.format(lib=str(REPO / "scripts" / "lib")),
+                                 self.cluster.url(database), modules],
+                                cwd=self.work, env=dict(os.environ, PYTHONPATH=str(self.work)),
+                                capture_output=True, text=True, check=True)
+        return result.stdout.strip()
+
+    def add_a_table_and_a_column(self):
+        (self.work / "chatbot" / "models" / "tag.py").write_text(TAG_MODEL)
+        with open(self.work / "chatbot" / "models" / "__init__.py", "a") as init:
+            init.write("from chatbot.models.tag import Tag  # noqa: E402\n")
+        conversation = self.work / "chatbot" / "models" / "conversation.py"
+        conversation.write_text(conversation.read_text() + "    summary: Optional[str] = None\n")
+
+    def test_models_unchanged_mean_nothing_to_write(self):
+        database = self.cluster.create_database("unchanged")
+        result = self.tool(database, "chatbot.models", "--name", "nothing")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("nothing to write", result.stderr)
+        self.assertEqual(sorted(p.name for p in (self.work / "sql").iterdir()),
+                         sorted(p.name for p in (REPO / "sql").iterdir()))
+
+    def test_a_bad_name_is_refused(self):
+        database = self.cluster.create_database("bad_name")
+        result = self.tool(database, "chatbot.models", "--name", "Add-Tags")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("lower-case letters, digits and underscores", result.stderr)
+
+    def test_a_table_and_a_column_round_trip(self):
+        database = self.cluster.create_database("round_trip")
+        head = len(list((self.work / "sql").glob("*.up.sql")))
+        self.add_a_table_and_a_column()
+
+        result = self.tool(database, "chatbot.models", "--name", "add_tags")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        up = self.work / "sql" / f"{head + 1:04d}_add_tags.up.sql"
+        down = self.work / "sql" / f"{head + 1:04d}_add_tags.down.sql"
+        self.assertEqual(result.stdout.split(), [str(pathlib.Path("sql") / up.name), str(pathlib.Path("sql") / down.name)])
+        up_sql, down_sql = up.read_text(), down.read_text()
+        self.assertIn("CREATE TABLE tags", up_sql)
+        self.assertIn("ALTER TABLE conversations ADD COLUMN summary VARCHAR", up_sql)
+        self.assertIn("DROP TABLE tags", down_sql)
+        self.assertIn("ALTER TABLE conversations DROP COLUMN summary", down_sql)
+        self.assertNotIn("BEGIN", up_sql + down_sql)
+
+        # The tool left the scratch database at the previous head; dbinit applies the new migration.
+        run_dbinit(self.cluster, database, "migrate", migrations_dir=self.work / "sql")
+        self.assertEqual(self.differences(database), "")
+        self.cluster.sql(database, "INSERT INTO conversations (user_id, summary) VALUES ('u', 's');"
+                                   "INSERT INTO tags (conversation_id, label) VALUES (1, 'greeting')")
+        # Nothing left to write once it is applied.
+        again = self.tool(database, "chatbot.models", "--name", "again")
+        self.assertEqual(again.returncode, 1, again.stderr)
+        self.assertIn("nothing to write", again.stderr)
+
+        # And takes it back out: the database matches the original models again.
+        run_dbinit(self.cluster, database, "migrate", "--target", str(head), migrations_dir=self.work / "sql")
+        self.assertEqual(self.cluster.sql(database, "SELECT to_regclass('tags')"), [(None,)])
+        shutil.rmtree(self.work / "chatbot")
+        shutil.copytree(DEMO / "chatbot", self.work / "chatbot", ignore=shutil.ignore_patterns("__pycache__"))
+        self.assertEqual(self.differences(database), "")
+
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
