@@ -62,15 +62,18 @@ FROM ${RUNTIME_IMAGE} AS demo
 RUN set -eux; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        python3 python3-psycopg2; \
+        python3 python3-psycopg2 python3-fastapi python3-sqlmodel python3-uvicorn uvicorn; \
     rm -rf /var/lib/apt/lists/*
 COPY --from=dbinit /dbinit /usr/local/bin/dbinit
-COPY demo/app.py /app/app.py
+COPY demo/chatbot /app/chatbot
+WORKDIR /app
 ENV PORT=7860 \
-    PYTHONUNBUFFERED=1
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1
 USER 1000:1000
 EXPOSE 7860
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s \
     CMD ["python3", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('PORT', '7860'), timeout=2)"]
 ENTRYPOINT ["dbinit", "--"]
-CMD ["python3", "/app/app.py"]
+# uvicorn's graceful shutdown on the SIGTERM that dbinit forwards (docker stop).
+CMD ["uvicorn", "chatbot.main:app", "--host", "0.0.0.0", "--port", "7860"]
