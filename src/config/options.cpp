@@ -129,7 +129,7 @@ const OptionSpec option_specs[] = {
        return "one of auto, supervise, exec";
      },
      [](const Config& d) { return std::string(mode_name(d.supervise.mode)); }},
-    {"signal-group", Kind::flag, "BOOL", "forward signals to the command's whole process group", {},
+    {"signal-group", Kind::flag, "BOOL", "forward signals to the command's whole process group (the command always leads its own)", {},
      [](Config& c, const std::string& v) { return set_flag(c.supervise.signal_group, v); },
      [](const Config& d) { return shown(d.supervise.signal_group); }},
     {"stop-grace", Kind::value, "DURATION", "time leftover processes get between SIGTERM and SIGKILL", {},

@@ -44,7 +44,11 @@ void log_system_error(const std::string& attempted, int error_number) {
   log_line(log::Level::error, attempted + ": " + std::strerror(error_number));
 }
 
-// Runs in the child while TTIN/TTOU are still blocked (see supervisor_signals.hpp).
+// The command leads a process group of its own, as under tini: a Ctrl-C from
+// the terminal, or a signal sent to dbinit's process group (by `timeout`, a
+// shell, a service manager), then reaches the command once, from dbinit,
+// instead of once directly and once forwarded.
+// Runs in the child while TTIN/TTOU are still blocked (see signals.hpp).
 // original_group is read before fork: the parent may have moved the child
 // into its new group already.
 void lead_own_process_group(pid_t original_group) {
@@ -235,7 +239,7 @@ std::optional<int> supervise_if_needed(const SuperviseSettings& settings, log::L
     return to_int(ExitCode::internal);
   }
   if (child == 0) {
-    if (settings.signal_group) lead_own_process_group(original_group);
+    lead_own_process_group(original_group);
     signals->restore_original();
     return std::nullopt;
   }
@@ -243,7 +247,7 @@ std::optional<int> supervise_if_needed(const SuperviseSettings& settings, log::L
   // The child does the same; doing it here too means a signal forwarded to
   // the group before the child has run still finds it. EACCES (the child
   // has exec'd) and ESRCH (it is gone) mean it no longer matters.
-  if (settings.signal_group && ::setpgid(child, child) != 0 && errno != EACCES && errno != ESRCH)
+  if (::setpgid(child, child) != 0 && errno != EACCES && errno != ESRCH)
     log_system_error("making the command the leader of its own process group", errno);
 
   if (log::Level::debug >= log_settings.level)

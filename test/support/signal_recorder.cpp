@@ -4,6 +4,9 @@
 // as a well-behaved service would.
 //
 //   signal_recorder FILE          records itself
+//   signal_recorder --linger FILE records itself, and after SIGTERM goes on
+//                                 recording for 300 ms before it exits, so a
+//                                 second delivery of a signal is seen too
 //   signal_recorder --fork FILE   records in a forked child; the parent only
 //                                 waits, deaf to every signal, and exits with
 //                                 the child's code. The recorder sees a signal
@@ -33,7 +36,7 @@ void append_line(int fd, const std::string& line) {
   if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) fail("writing the record");
 }
 
-int record(const char* path) {
+int record(const char* path, bool linger = false) {
   sigset_t set;
   sigemptyset(&set);
   for (int signal_number : recorded) sigaddset(&set, signal_number);
@@ -49,7 +52,13 @@ int record(const char* path) {
       fail("waiting for signals");
     }
     append_line(fd, sigabbrev_np(received));
-    if (received == SIGTERM) return 0;
+    if (received == SIGTERM && !linger) return 0;
+    if (received == SIGTERM) {
+      const timespec grace{0, 300'000'000};
+      for (int more; (more = sigtimedwait(&set, nullptr, &grace)) > 0 || errno == EINTR;)
+        if (more > 0) append_line(fd, sigabbrev_np(more));
+      return 0;
+    }
   }
 }
 
@@ -71,6 +80,7 @@ int fork_and_wait(const char* path) {
 int main(int argc, char** argv) {
   if (argc == 2) return record(argv[1]);
   if (argc == 3 && std::string(argv[1]) == "--fork") return fork_and_wait(argv[2]);
-  std::fprintf(stderr, "usage: signal_recorder [--fork] FILE\n");
+  if (argc == 3 && std::string(argv[1]) == "--linger") return record(argv[2], true);
+  std::fprintf(stderr, "usage: signal_recorder [--fork | --linger] FILE\n");
   return 2;
 }

@@ -254,7 +254,7 @@ BOOST_AUTO_TEST_CASE(status_and_sql_report_without_changing_anything) {
   const auto db = cluster().create_database();
   auto status = run_dbinit({"status"}, {{"DATABASE_URL", cluster().url(db)}});
   BOOST_TEST(status.exit_code == 1, describe(status));
-  BOOST_TEST(contains(status.out, "1        create_conversations  pending"), describe(status));
+  BOOST_TEST(std::regex_search(status.out, std::regex(R"(\n1 +create_conversations +pending)")), describe(status));
   const auto sql = run_dbinit({"sql"}, {{"DATABASE_URL", cluster().url(db)}});
   BOOST_TEST(sql.exit_code == 0, describe(sql));
   BOOST_TEST(contains(sql.out, "-- 0001_create_conversations.up.sql (version 1)"), describe(sql));
@@ -265,7 +265,7 @@ BOOST_AUTO_TEST_CASE(status_and_sql_report_without_changing_anything) {
   status = run_dbinit({"status"}, {{"DATABASE_URL", cluster().url(db)}});
   BOOST_TEST(status.exit_code == 1, describe(status));
   BOOST_TEST(std::regex_search(status.out, std::regex(R"(1 +create_conversations +applied +20\d\d-)")), describe(status));
-  BOOST_TEST(contains(status.out, "2        create_messages       pending            -"), describe(status));
+  BOOST_TEST(std::regex_search(status.out, std::regex(R"(\n2 +create_messages +pending +-)")), describe(status));
   BOOST_TEST_REQUIRE(migrate(cluster().url(db)).exit_code == 0);
   status = run_dbinit({"status"}, {{"DATABASE_URL", cluster().url(db)}});
   BOOST_TEST(status.exit_code == 0, describe(status));

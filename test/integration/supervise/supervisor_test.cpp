@@ -5,12 +5,16 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -474,13 +478,14 @@ BOOST_DATA_TEST_CASE(standard_input_reaches_the_command, data::make(inits()), in
   BOOST_TEST(result.out == "line one\nline two\n", describe(result));
 }
 
-// docker run -it: with --signal-group the command's group must get the
-// terminal's foreground, or its first read stops it with SIGTTIN.
-BOOST_AUTO_TEST_CASE(signal_group_hands_the_terminal_to_the_command) {
+// docker run -it: the command's group must get the terminal's foreground,
+// or its first read stops it with SIGTTIN; with --signal-group or without.
+BOOST_AUTO_TEST_CASE(an_interactive_command_reads_the_terminal) {
   const std::string command = "sh -c 'read line; echo got:$line'";
-  for (const std::string& init : {std::string(DBINIT_BINARY) + " --skip-wait --skip-migrations --mode supervise "
-                                                                "--signal-group --",
-                                 std::string("/usr/bin/tini -s -g --")}) {
+  for (const std::string& init : {std::string(DBINIT_BINARY) + " --skip-wait --skip-migrations --mode supervise --",
+                                 std::string(DBINIT_BINARY) + " --skip-wait --skip-migrations --mode supervise "
+                                                              "--signal-group --",
+                                 std::string("/usr/bin/tini -s --"), std::string("/usr/bin/tini -s -g --")}) {
     if (!exists(init.substr(0, init.find(' ')))) continue;
     // script(1) runs the init as a session leader on a new pseudo-terminal.
     auto settings = options(Argv{"script", "-qec", init + " " + command, "/dev/null"});
@@ -490,6 +495,104 @@ BOOST_AUTO_TEST_CASE(signal_group_hands_the_terminal_to_the_command) {
     BOOST_TEST(result.exit_code == 0, init << ": " << describe(result));
     BOOST_TEST(contains(result.out, "got:answer"), init << ": " << describe(result));
   }
+}
+
+// ---------------------------------------------------------- on a terminal
+
+namespace {
+
+// An init started as a session leader on a new pseudo-terminal, holding its
+// foreground, as `docker run -it` or a shell starts it. What the test types
+// reaches the terminal's line discipline: Ctrl-C becomes SIGINT for the
+// foreground process group.
+class OnTerminal {
+ public:
+  explicit OnTerminal(const Argv& argv) {
+    pid_ = ::forkpty(&terminal_, nullptr, nullptr, nullptr);
+    BOOST_TEST_REQUIRE(pid_ >= 0, "forkpty failed");
+    if (pid_ == 0) {
+      std::vector<char*> pointers;
+      for (const auto& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
+      pointers.push_back(nullptr);
+      ::execv(pointers[0], pointers.data());
+      ::_exit(127);
+    }
+  }
+  ~OnTerminal() {
+    if (!exit_code_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    ::close(terminal_);
+  }
+
+  pid_t pid() const { return pid_; }
+  void type(const std::string& keys) const {
+    BOOST_TEST_REQUIRE(::write(terminal_, keys.data(), keys.size()) == static_cast<ssize_t>(keys.size()));
+  }
+  // The exit code; what the terminal showed is kept for the messages.
+  int wait() {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    int status = 0;
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+      BOOST_TEST_REQUIRE((std::chrono::steady_clock::now() < deadline), "the init did not exit; it showed:\n" << shown_);
+      read_shown();
+      std::this_thread::sleep_for(5ms);
+    }
+    read_shown();
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return *exit_code_;
+  }
+  const std::string& shown() const { return shown_; }
+
+ private:
+  void read_shown() {
+    pollfd ready{terminal_, POLLIN, 0};
+    char buffer[4096];
+    while (::poll(&ready, 1, 0) > 0 && (ready.revents & POLLIN)) {
+      const auto got = ::read(terminal_, buffer, sizeof buffer);
+      if (got <= 0) break;
+      shown_.append(buffer, static_cast<std::size_t>(got));
+    }
+  }
+
+  int terminal_ = -1;
+  pid_t pid_ = -1;
+  std::optional<int> exit_code_;
+  std::string shown_;
+};
+
+const Argv dbinit_on_terminal{DBINIT_BINARY, "--skip-wait", "--skip-migrations", "--mode", "supervise", "--"};
+
+}  // namespace
+
+// Ctrl-C: the terminal signals its foreground group, which is the command's
+// alone; dbinit does not receive it, so it does not forward it a second time.
+// A TERM to dbinit alone is forwarded once.
+BOOST_AUTO_TEST_CASE(ctrl_c_on_a_terminal_reaches_the_command_once) {
+  Recording recording;
+  OnTerminal init(dbinit_on_terminal + Argv{SIGNAL_RECORDER_BINARY, "--linger", recording.path});
+  BOOST_TEST_REQUIRE(eventually([&] { return recording.ready(); }));
+  init.type("\x03");
+  BOOST_TEST_REQUIRE(eventually([&] { return recording.has("INT"); }), recording.lines());
+  std::this_thread::sleep_for(300ms);  // a second INT would have come by now
+  BOOST_TEST_REQUIRE(::kill(init.pid(), SIGTERM) == 0);
+  BOOST_TEST(init.wait() == 0, init.shown());
+  BOOST_TEST(recording.lines() == "ready\nINT\nTERM\n", init.shown());
+}
+
+// `timeout`, shells and service managers signal the whole process group they
+// started: dbinit's. The command is not in it, so it hears it once, forwarded.
+BOOST_AUTO_TEST_CASE(a_signal_to_dbinits_process_group_reaches_the_command_once) {
+  Recording recording;
+  OnTerminal init(dbinit_on_terminal + Argv{SIGNAL_RECORDER_BINARY, "--linger", recording.path});
+  BOOST_TEST_REQUIRE(eventually([&] { return recording.ready(); }));
+  BOOST_TEST_REQUIRE(::killpg(init.pid(), SIGUSR1) == 0);
+  BOOST_TEST_REQUIRE(eventually([&] { return recording.has("USR1"); }), recording.lines());
+  std::this_thread::sleep_for(300ms);
+  BOOST_TEST_REQUIRE(::killpg(init.pid(), SIGTERM) == 0);
+  BOOST_TEST(init.wait() == 0, init.shown());
+  BOOST_TEST(recording.lines() == "ready\nUSR1\nTERM\n", init.shown());
 }
 
 // ------------------------------------------------------------------ memory
