@@ -63,6 +63,10 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
   std::set<std::string> warned;
   BackoffSchedule polling(request.lock_polling, request.seed);
   LockWait lock_wait(request.lock_timeout);
+  // Table lock conflicts: the same step rolled back and tried again, backing
+  // off with jitter, until the lock timeout.
+  BackoffSchedule giving_way(request.table_lock_backoff, request.seed + 1);
+  LockWait table_lock_wait(request.lock_timeout);
   const auto started = database.now();
   // The plan holds while this process makes progress; it is made again only
   // when another replica may have changed the history (busy lock, a version
@@ -81,6 +85,23 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
       return fail(ExitCode::lock_timeout);
     }
     if (auto signal = database.sleep(std::min(polling.next(), busy.delay_cap))) return stopped(signal);
+    return std::nullopt;
+  };
+  // A migration gave way to the app's table locks: say who held them, then
+  // back off and try the same step again. nullopt: try again.
+  auto give_way = [&](const std::string& what, const StepOutcome& report) -> std::optional<ApplyOutcome> {
+    const auto busy = table_lock_wait.busy(database.now());
+    const std::string holders = database.table_lock_holders();
+    if (busy.give_up) {
+      log::error(phase, "gave up on " + what + ": its table locks stayed taken for longer than " +
+                            format_duration(request.lock_timeout) + "; nothing was changed",
+                 {{"error", report.error}, {"holders", holders}});
+      return fail(ExitCode::lock_timeout);
+    }
+    const auto delay = std::min(giving_way.next(), busy.delay_cap);
+    log::warn(phase, what + " gave way to the app's table locks and was rolled back; trying it again",
+              {{"error", report.error}, {"holders", holders}, {"retry_in", format_duration(delay)}});
+    if (auto signal = database.sleep(delay)) return stopped(signal);
     return std::nullopt;
   };
   // Another replica may have changed the history: read it, plan again.
@@ -129,6 +150,10 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
       }
       if (report.result == StepResult::failed) return fail(ExitCode::migration_failed);
       if (report.result == StepResult::stopped) return stopped(database.stop_signal());
+      if (report.result == StepResult::table_lock_conflict) {
+        if (auto exit = give_way("adopting the database", report)) return *exit;
+        continue;
+      }
       // Busy, applied elsewhere or a lost connection: as for one step.
       if (report.result == StepResult::connection_lost)
         log::warn(phase, "connection lost while adopting the database; reconnecting to read the history again",
@@ -145,6 +170,7 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
       case StepResult::applied:
         ++outcome.applied;
         lock_wait.acquired();
+        table_lock_wait.acquired();
         log::info(phase, std::string(step.direction == Direction::up ? "applied " : "reverted ") + file,
                   {{"version", std::to_string(step.migration->version)}, {"duration", format_duration(report.duration)}});
         record_locally(history, step);
@@ -158,6 +184,11 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
       case StepResult::lock_busy:
         if (auto exit = wait_for_lock()) return *exit;
         break;
+      case StepResult::table_lock_conflict:
+        // Rolled back, history unchanged: the same step again, whose version
+        // guard notices if another replica applied it meanwhile.
+        if (auto exit = give_way(file, report)) return *exit;
+        continue;
       case StepResult::applied_elsewhere:
         log::info(phase, std::string("another replica ") + (step.direction == Direction::up ? "applied " : "reverted ") +
                              file + " first; reading the history again");

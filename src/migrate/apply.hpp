@@ -18,6 +18,7 @@ struct ApplyRequest {
   std::optional<long long> repair;  // remove this version's dirty mark first
   Milliseconds lock_timeout{300'000};
   BackoffPolicy lock_polling = dbinit::lock_polling;
+  BackoffPolicy table_lock_backoff = dbinit::table_lock_backoff;
   std::uint64_t seed = 0;  // of the polling jitter
 };
 

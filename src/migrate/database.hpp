@@ -19,6 +19,7 @@ enum class StepResult {
   applied,            // done, and recorded in the history
   lock_busy,          // another session holds the migration lock; nothing changed
   applied_elsewhere,  // another replica applied (or reverted) this version first; nothing changed
+  table_lock_conflict,  // a statement waited longer than the table lock timeout, or lost a deadlock; rolled back
   failed,             // the migration failed and was rolled back; logged with file, line and column
   stopped,            // a stop signal cancelled it; rolled back
   connection_lost,    // the connection broke; whether the server committed is for the history to tell
@@ -54,6 +55,8 @@ class MigrationDatabase {
   virtual bool repair(long long version) = 0;
   // Who holds the migration lock, for the log.
   virtual std::string lock_holder() = 0;
+  // The sessions holding locks on the database's tables, for the log.
+  virtual std::string table_lock_holders() = 0;
 
   virtual Clock::time_point now() = 0;
   // Sleeps unless a stop signal arrives first; returns that signal.

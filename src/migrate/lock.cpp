@@ -14,7 +14,8 @@ std::int64_t lock_key(const HistoryTable& table) {
   return key;
 }
 
-std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long long version, bool expect_recorded) {
+std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long long version, bool expect_recorded,
+                               Milliseconds table_lock_timeout) {
   const std::string version_text = std::to_string(version);
   const std::string elsewhere = "RAISE EXCEPTION USING ERRCODE = '" + std::string(applied_elsewhere_sqlstate) +
                                 "', MESSAGE = 'dbinit: version " + version_text + " was changed by another session'; ";
@@ -29,7 +30,31 @@ std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long
     sql += "IF NOT " + table_exists + " THEN " + elsewhere + "END IF; IF NOT " + recorded + " THEN " + elsewhere + "END IF; ";
   else
     sql += "IF " + table_exists + " THEN IF " + recorded + " THEN " + elsewhere + "END IF; END IF; ";
+  // set_config(..., true) is SET LOCAL: it ends with the transaction.
+  if (table_lock_timeout.count() > 0)
+    sql += "PERFORM pg_catalog.set_config('lock_timeout', '" + std::to_string(table_lock_timeout.count()) +
+           "ms', true); ";
   return sql + "END $dbinit$;\n";
+}
+
+bool is_table_lock_conflict(std::string_view sqlstate) {
+  return sqlstate == "55P03" /* lock_not_available */ || sqlstate == "40P01" /* deadlock_detected */;
+}
+
+std::string session_lock_timeout_sql(Milliseconds table_lock_timeout) {
+  return "SET lock_timeout = " + std::to_string(table_lock_timeout.count());
+}
+
+std::string table_lock_holders_sql() {
+  return "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''), "
+         "coalesce(extract(epoch FROM now() - a.xact_start)::integer, 0), "
+         "string_agg(DISTINCT c.relname, ',' ORDER BY c.relname) "
+         "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+         "JOIN pg_catalog.pg_class c ON c.oid = l.relation "
+         "WHERE l.granted AND l.pid <> pg_catalog.pg_backend_pid() AND l.database = "
+         "(SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) "
+         "AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace) "
+         "GROUP BY a.pid, a.application_name, a.state, a.xact_start ORDER BY a.xact_start NULLS LAST LIMIT 5";
 }
 
 std::string try_session_lock_sql(std::int64_t key) {

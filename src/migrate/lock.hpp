@@ -26,8 +26,22 @@ inline constexpr std::string_view applied_elsewhere_sqlstate = "DBI02";  // anot
 
 // One statement for the start of a migration's transaction: take the
 // transaction-level lock or raise DBI01, then check the version is still
-// pending (expect_recorded: still applied, when going down) or raise DBI02.
-std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long long version, bool expect_recorded);
+// pending (expect_recorded: still applied, when going down) or raise DBI02,
+// then limit the migration's waits for table locks (SET LOCAL lock_timeout;
+// zero: no limit).
+std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long long version, bool expect_recorded,
+                               Milliseconds table_lock_timeout);
+
+// A statement gave up waiting for a table lock (lock_timeout), or the server
+// chose it as a deadlock's victim: rolled back, nothing changed, try again.
+bool is_table_lock_conflict(std::string_view sqlstate);
+
+// The no-transaction form: the session's lock_timeout for the next statement.
+std::string session_lock_timeout_sql(Milliseconds table_lock_timeout);
+
+// The other sessions that hold locks on the database's own tables, longest
+// open transaction first: whom a migration's table lock waited for.
+std::string table_lock_holders_sql();
 
 // The session-level lock of no-transaction migrations.
 std::string try_session_lock_sql(std::int64_t key);
@@ -39,6 +53,9 @@ std::string lock_holder_sql(std::int64_t key);
 // Polling a busy lock: short first delays (the holder is usually one quick
 // migration), at most a second apart.
 inline constexpr BackoffPolicy lock_polling{Milliseconds(50), Milliseconds(1'000)};
+// Backing off a table lock conflict: the app's transactions are short, and
+// each try queues the app for up to table_lock_timeout, so not too often.
+inline constexpr BackoffPolicy table_lock_backoff{Milliseconds(200), Milliseconds(5'000)};
 // How often the log names the holder while dbinit waits.
 inline constexpr Milliseconds lock_holder_report_interval{5'000};
 

@@ -1,5 +1,10 @@
 #include "migrate/pg_database.hpp"
 
+#include <regex>
+
+#include "core/backoff.hpp"
+#include "core/duration.hpp"
+
 #include "log/log.hpp"
 #include "migrate/error_location.hpp"
 #include "migrate/lock.hpp"
@@ -35,8 +40,14 @@ void log_failure(const PlanStep& step, const StatementError& error, std::optiona
 
 }  // namespace
 
-PgMigrationDatabase::PgMigrationDatabase(Session& session, HistoryTable table)
-    : session_(session), table_(std::move(table)), lock_key_(lock_key(table_)), applied_by_(applied_by()) {}
+PgMigrationDatabase::PgMigrationDatabase(Session& session, HistoryTable table, Milliseconds table_lock_timeout,
+                                         Milliseconds lock_timeout)
+    : session_(session),
+      table_(std::move(table)),
+      lock_key_(lock_key(table_)),
+      applied_by_(applied_by()),
+      table_lock_timeout_(table_lock_timeout),
+      lock_timeout_(lock_timeout) {}
 
 StepOutcome PgMigrationDatabase::interrupted(IoStatus status, std::string error) {
   if (status == IoStatus::stopped) return {StepResult::stopped};
@@ -57,14 +68,17 @@ StepOutcome PgMigrationDatabase::apply_in_transaction(const PlanStep& step, bool
 
 StepOutcome PgMigrationDatabase::send_step(const PlanStep& step, bool table_exists) {
   const ApplyMessage message = step.direction == Direction::up
-                                   ? apply_up_message(table_, lock_key_, *step.migration, !table_exists, applied_by_)
-                                   : apply_down_message(table_, lock_key_, *step.migration);
+                                   ? apply_up_message(table_, lock_key_, *step.migration, !table_exists, applied_by_,
+                                                      table_lock_timeout_)
+                                   : apply_down_message(table_, lock_key_, *step.migration, table_lock_timeout_);
   const auto start = Clock::now();
   auto outcome = run_query(session_.connection(), message.sql, std::nullopt, session_.stop());
   if (outcome.status != IoStatus::ready) return interrupted(outcome.status, outcome.error);
   if (auto error = first_error(outcome.results)) {
     if (error->sqlstate == lock_busy_sqlstate) return {StepResult::lock_busy};
     if (error->sqlstate == applied_elsewhere_sqlstate) return {StepResult::applied_elsewhere};
+    if (is_table_lock_conflict(error->sqlstate))
+      return {StepResult::table_lock_conflict, since(start), script_of(step).file_name + ": " + error->message};
     log_failure(step, *error, locate_in_file(message, script_of(step).sql, error->position, outcome.results.size() - 1));
     return {StepResult::failed};
   }
@@ -134,7 +148,7 @@ StepOutcome PgMigrationDatabase::apply_without_transaction(const PlanStep& step,
   const auto start = Clock::now();
   const auto& sql = migration.up.sql;
   for (const auto& statement : split_statements(sql)) {
-    auto outcome = run_query(session_.connection(), std::string(statement.text), std::nullopt, session_.stop());
+    auto outcome = run_without_transaction(statement.text, script_of(step).file_name);
     if (outcome.status != IoStatus::ready) return interrupted(outcome.status, outcome.error);
     if (auto error = first_error(outcome.results)) {
       log_failure(step, *error, locate_in_statement(sql, statement, error->position));
@@ -145,8 +159,33 @@ StepOutcome PgMigrationDatabase::apply_without_transaction(const PlanStep& step,
     }
   }
   const auto duration = since(start);
+  if (auto report = bookkeeping("RESET lock_timeout")) return release(*report);
   if (auto report = bookkeeping(mark_applied_sql(table_, migration, duration.count()))) return release(*report);
   return release({StepResult::applied, duration});
+}
+
+// A CONCURRENTLY statement takes locks that do not queue the app's reads and
+// writes, and must not give up half-way (it would leave an invalid index):
+// it waits as long as it needs. Any other statement gives way as a
+// transactional migration does, alone: the statements before it stay done.
+QueryOutcome PgMigrationDatabase::run_without_transaction(std::string_view statement, const std::string& file) {
+  static const std::regex concurrently(R"(\bconcurrently\b)", std::regex::icase);
+  const bool gives_way = table_lock_timeout_.count() > 0 && !std::regex_search(statement.begin(), statement.end(),
+                                                                               concurrently);
+  auto outcome = run_query(session_.connection(), session_lock_timeout_sql(gives_way ? table_lock_timeout_ : Milliseconds(0)),
+                           std::nullopt, session_.stop());
+  if (outcome.status != IoStatus::ready || first_error(outcome.results)) return outcome;
+  BackoffSchedule backoff(table_lock_backoff, random_seed());
+  const auto deadline = Clock::now() + lock_timeout_;
+  for (;;) {
+    outcome = run_query(session_.connection(), statement, std::nullopt, session_.stop());
+    const auto error = outcome.status == IoStatus::ready ? first_error(outcome.results) : std::nullopt;
+    if (!gives_way || !error || !is_table_lock_conflict(error->sqlstate) || Clock::now() >= deadline) return outcome;
+    const auto delay = std::min(backoff.next(), std::chrono::ceil<Milliseconds>(deadline - Clock::now()));
+    log::warn(phase, "a statement of " + file + " gave way to a table lock; trying it again",
+              {{"error", error->message}, {"holders", table_lock_holders()}, {"retry_in", format_duration(delay)}});
+    if (session_.stop().sleep(delay)) return {IoStatus::stopped, {}, {}};
+  }
 }
 
 Reread PgMigrationDatabase::reread() {
@@ -195,6 +234,22 @@ std::string PgMigrationDatabase::lock_holder() {
   const PGresult* row = outcome.results.back().get();
   return "pid " + std::string(PQgetvalue(row, 0, 0)) + " application_name=" + PQgetvalue(row, 0, 1) +
          " client=" + PQgetvalue(row, 0, 2) + " for " + PQgetvalue(row, 0, 3) + "s";
+}
+
+std::string PgMigrationDatabase::table_lock_holders() {
+  auto outcome = run_query(session_.connection(), table_lock_holders_sql(), Clock::now() + Milliseconds(5'000),
+                           session_.stop());
+  if (outcome.status != IoStatus::ready || first_error(outcome.results) || outcome.results.empty() ||
+      PQntuples(outcome.results.back().get()) == 0)
+    return "none found (the lock may have just been released)";
+  const PGresult* rows = outcome.results.back().get();
+  std::string text;
+  for (int row = 0; row < PQntuples(rows); ++row) {
+    if (!text.empty()) text += "; ";
+    text += "pid " + std::string(PQgetvalue(rows, row, 0)) + " application_name=" + PQgetvalue(rows, row, 1) + " " +
+            PQgetvalue(rows, row, 2) + " for " + PQgetvalue(rows, row, 3) + "s on " + PQgetvalue(rows, row, 4);
+  }
+  return text;
 }
 
 Clock::time_point PgMigrationDatabase::now() { return Clock::now(); }

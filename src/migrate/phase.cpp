@@ -35,15 +35,15 @@ int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, con
         log::error(log::Phase::migrate, plan.refusal->message);
         return to_int(plan.refusal->exit_code);
       }
-      std::cout << plan_sql(plan, settings.history_table, history->table_exists, applied_by()) << std::flush;
+      std::cout << plan_sql(plan, settings.history_table, history->table_exists, applied_by(), settings.table_lock_timeout) << std::flush;
       return to_int(ExitCode::ok);
     }
     case MigrateAction::apply:
       break;
   }
-  PgMigrationDatabase database(session, settings.history_table);
+  PgMigrationDatabase database(session, settings.history_table, settings.table_lock_timeout, settings.lock_timeout);
   const ApplyOutcome applied = apply_migrations(database, migrations, std::move(*history),
-                                                {request, settings.repair, settings.lock_timeout, lock_polling, random_seed()});
+                                                {request, settings.repair, settings.lock_timeout, lock_polling, table_lock_backoff, random_seed()});
   if (applied.stop_signal) return exit_code_for_signal(*applied.stop_signal);
   return to_int(applied.exit_code);
 }

@@ -70,7 +70,8 @@ std::string format_status_table(const std::vector<StatusRow>& rows) {
   return out;
 }
 
-std::string plan_sql(const MigrationPlan& plan, const HistoryTable& table, bool table_exists, std::string_view applied_by) {
+std::string plan_sql(const MigrationPlan& plan, const HistoryTable& table, bool table_exists, std::string_view applied_by,
+                     Milliseconds table_lock_timeout) {
   const auto key = lock_key(table);
   std::string out;
   for (const auto& step : plan.steps) {
@@ -83,8 +84,8 @@ std::string plan_sql(const MigrationPlan& plan, const HistoryTable& table, bool 
              mark_applied_sql(table, *step.migration, 0) + ";\n" + release_session_lock_sql(key) + ";\n\n";
     } else {
       const auto message = step.direction == Direction::up
-                               ? apply_up_message(table, key, *step.migration, !table_exists, applied_by)
-                               : apply_down_message(table, key, *step.migration);
+                               ? apply_up_message(table, key, *step.migration, !table_exists, applied_by, table_lock_timeout)
+                               : apply_down_message(table, key, *step.migration, table_lock_timeout);
       out += "BEGIN;\n" + message.sql + "\nCOMMIT;\n\n";
     }
     table_exists = true;

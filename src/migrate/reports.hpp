@@ -27,6 +27,7 @@ ExitCode status_exit_code(const std::vector<StatusRow>& rows, const std::vector<
 std::string format_status_table(const std::vector<StatusRow>& rows);
 
 // `dbinit sql`: the SQL migrate would send for this plan.
-std::string plan_sql(const MigrationPlan& plan, const HistoryTable& table, bool table_exists, std::string_view applied_by);
+std::string plan_sql(const MigrationPlan& plan, const HistoryTable& table, bool table_exists, std::string_view applied_by,
+                     Milliseconds table_lock_timeout);
 
 }  // namespace dbinit

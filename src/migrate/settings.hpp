@@ -17,6 +17,10 @@ struct MigrateSettings {
   bool skip = false;  // --skip-migrations: a run starts COMMAND without migrating
   HistoryTable history_table = default_history_table();
   Milliseconds lock_timeout{300'000};
+  // How long one statement of a migration waits for a table lock before the
+  // migration rolls back, backs off and tries again (within lock_timeout);
+  // zero: no limit. Waiting long would queue the app's queries behind it.
+  Milliseconds table_lock_timeout{2'000};
   std::optional<long long> target;  // nullopt: the newest version
   std::optional<long long> repair;  // `dbinit migrate --repair V`
   bool strict = false;              // a database ahead of dbinit is drift

@@ -7,9 +7,9 @@
 namespace dbinit {
 
 ApplyMessage apply_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
-                              bool create_table, std::string_view applied_by) {
+                              bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout) {
   ApplyMessage message;
-  message.sql = lock_and_check_sql(table, lock_key, migration.version, false);
+  message.sql = lock_and_check_sql(table, lock_key, migration.version, false, table_lock_timeout);
   message.statements_before_file = 1;
   if (create_table) {
     message.sql += create_table_sql(table);
@@ -27,9 +27,10 @@ ApplyMessage apply_up_message(const HistoryTable& table, std::int64_t lock_key, 
   return message;
 }
 
-ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration) {
+ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
+                                Milliseconds table_lock_timeout) {
   ApplyMessage message;
-  message.sql = lock_and_check_sql(table, lock_key, migration.version, true);
+  message.sql = lock_and_check_sql(table, lock_key, migration.version, true, table_lock_timeout);
   message.statements_before_file = 1;
   message.file_character_offset = character_count(message.sql);
   message.sql += migration.down->sql;

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/clock.hpp"
 #include "migrate/history.hpp"
 #include "migrate/set.hpp"
 
@@ -21,8 +22,9 @@ struct ApplyMessage {
   std::size_t file_character_offset = 0;   // where the file starts, in characters
 };
 ApplyMessage apply_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
-                              bool create_table, std::string_view applied_by);
-ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration);
+                              bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout);
+ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
+                                Milliseconds table_lock_timeout);
 
 std::string mark_dirty_sql(const HistoryTable& table, const Migration& migration, std::string_view applied_by);
 std::string mark_applied_sql(const HistoryTable& table, const Migration& migration, long long duration_ms);

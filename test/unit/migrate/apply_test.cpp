@@ -56,6 +56,10 @@ class ScriptedDatabase final : public MigrationDatabase {
     ++holder_questions;
     return "pid 42 application_name=other";
   }
+  std::string table_lock_holders() override {
+    calls.push_back("table holders");
+    return "pid 77 application_name=app idle in transaction for 12s on conversations";
+  }
   Clock::time_point now() override { return clock_; }
   std::optional<int> sleep(Milliseconds duration) override {
     calls.push_back("sleep");
@@ -117,6 +121,30 @@ BOOST_AUTO_TEST_CASE(a_busy_lock_is_waited_for_then_the_step_is_applied_once) {
   BOOST_TEST(calls_of(database) == "up 1, up 2, sleep, reread, up 2, sleep, reread, up 2, up 3");
   BOOST_TEST(database.holder_questions == 1u);  // named at once, not again within 5 s
   BOOST_TEST(database.slept <= 150ms);          // the first two delays are short (50 and 100 ms ceilings)
+}
+
+// The app held a table lock longer than --ddl-lock-timeout: the step rolled
+// back, and is tried again after a jittered pause, without a re-read (its
+// version guard still protects it), until it goes through.
+BOOST_AUTO_TEST_CASE(a_migration_that_gave_way_to_table_locks_is_tried_again_until_applied) {
+  ScriptedDatabase database;
+  database.step_results = {StepResult::applied, StepResult::table_lock_conflict, StepResult::table_lock_conflict};
+  const auto outcome = apply_migrations(database, three, History{}, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(outcome.applied == 3u);
+  BOOST_TEST(calls_of(database) == "up 1, up 2, table holders, sleep, up 2, table holders, sleep, up 2, up 3");
+  BOOST_TEST(database.slept > 0ms);
+  BOOST_TEST(database.slept <= 600ms);  // 200 and 400 ms ceilings
+}
+
+BOOST_AUTO_TEST_CASE(table_locks_held_past_the_lock_timeout_end_in_exit_5) {
+  ScriptedDatabase database;
+  database.step_results = std::deque<StepResult>(100, StepResult::table_lock_conflict);
+  const auto outcome = apply_migrations(database, three, History{}, request(3s));
+  BOOST_TEST((outcome.exit_code == ExitCode::lock_timeout));
+  BOOST_TEST(outcome.applied == 0u);
+  BOOST_TEST(database.slept <= 3s);
+  BOOST_TEST(database.calls.back() == "table holders");
 }
 
 BOOST_AUTO_TEST_CASE(a_version_another_replica_applied_first_is_not_applied_again) {

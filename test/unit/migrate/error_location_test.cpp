@@ -8,6 +8,8 @@
 
 using namespace dbinit;
 
+using namespace std::chrono_literals;
+
 namespace {
 
 // Two statements; multi-byte characters before the error on its own line and
@@ -41,7 +43,7 @@ void check_at(const std::optional<LineColumn>& at, int line, int column) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(position_inside_the_file_maps_to_line_and_character_column) {
-  const auto message = apply_up_message(table(), 1, migration_of(file), false, "me");
+  const auto message = apply_up_message(table(), 1, migration_of(file), false, "me", 2s);
   const auto position = server_position(message, "nope");
   // The failing statement index does not matter when the position is in the file.
   check_at(locate_in_file(message, file, position, message.statements_before_file + 1), 3, 16);
@@ -50,14 +52,14 @@ BOOST_AUTO_TEST_CASE(position_inside_the_file_maps_to_line_and_character_column)
 
 BOOST_AUTO_TEST_CASE(position_is_relative_to_the_file_whatever_precedes_it) {
   // Creating a schema-qualified table puts more before the file.
-  const auto message = apply_up_message(table("app.history"), 1, migration_of(file), true, "me");
+  const auto message = apply_up_message(table("app.history"), 1, migration_of(file), true, "me", 2s);
   BOOST_TEST(message.statements_before_file == 3u);
   check_at(locate_in_file(message, file, server_position(message, "nope"), 4), 3, 16);
   check_at(locate_in_file(message, file, server_position(message, "CREATE TABLE t"), 3), 1, 1);
 }
 
 BOOST_AUTO_TEST_CASE(first_and_last_characters_of_the_file_are_inside_it) {
-  const auto message = apply_up_message(table(), 1, migration_of(file), false, "me");
+  const auto message = apply_up_message(table(), 1, migration_of(file), false, "me", 2s);
   const auto first = static_cast<int>(message.file_character_offset) + 1;
   check_at(locate_in_file(message, file, first, 2), 1, 1);
   const auto last = first + static_cast<int>(character_count(file)) - 1;  // the final newline
@@ -65,7 +67,7 @@ BOOST_AUTO_TEST_CASE(first_and_last_characters_of_the_file_are_inside_it) {
 }
 
 BOOST_AUTO_TEST_CASE(position_before_the_file_falls_back_to_the_failed_statement) {
-  const auto message = apply_up_message(table(), 1, migration_of(file), false, "me");
+  const auto message = apply_up_message(table(), 1, migration_of(file), false, "me", 2s);
   const int in_prefix = server_position(message, "pg_try_advisory_xact_lock");
   // The second statement of the file starts on line 3, column 3.
   check_at(locate_in_file(message, file, in_prefix, message.statements_before_file + 1), 3, 3);
@@ -76,7 +78,7 @@ BOOST_AUTO_TEST_CASE(position_before_the_file_falls_back_to_the_failed_statement
 }
 
 BOOST_AUTO_TEST_CASE(position_after_the_file_in_the_record_is_not_in_the_file) {
-  const auto message = apply_up_message(table(), 1, migration_of(file), false, "me");
+  const auto message = apply_up_message(table(), 1, migration_of(file), false, "me", 2s);
   const int in_record = server_position(message, "INSERT INTO");
   BOOST_TEST(!locate_in_file(message, file, in_record, message.statements_before_file + 2).has_value());
   const int just_after = static_cast<int>(message.file_character_offset + character_count(file)) + 1;
@@ -84,7 +86,7 @@ BOOST_AUTO_TEST_CASE(position_after_the_file_in_the_record_is_not_in_the_file) {
 }
 
 BOOST_AUTO_TEST_CASE(without_a_position_the_nth_file_statement_is_named) {
-  const auto message = apply_up_message(table(), 1, migration_of(file), false, "me");
+  const auto message = apply_up_message(table(), 1, migration_of(file), false, "me", 2s);
   check_at(locate_in_file(message, file, std::nullopt, message.statements_before_file), 1, 1);
   check_at(locate_in_file(message, file, std::nullopt, message.statements_before_file + 1), 3, 3);
   BOOST_TEST(!locate_in_file(message, file, std::nullopt, message.statements_before_file - 1).has_value());
@@ -98,7 +100,7 @@ BOOST_AUTO_TEST_CASE(down_message_positions_map_into_the_down_file) {
   auto m = migration_of(file);
   const std::string down = "-- ü\nDROP TABLE t;\nDROP TABLE nope;\n";
   m.down = MigrationScript{"0004_t.down.sql", down, false};
-  const auto message = apply_down_message(table(), 1, m);
+  const auto message = apply_down_message(table(), 1, m, 2s);
   check_at(locate_in_file(message, down, server_position(message, "nope"), message.statements_before_file + 1), 3, 12);
   check_at(locate_in_file(message, down, std::nullopt, message.statements_before_file + 1), 3, 1);
 }

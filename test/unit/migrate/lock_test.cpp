@@ -45,12 +45,30 @@ BOOST_AUTO_TEST_CASE(session_lock_queries_use_the_key) {
 
 BOOST_AUTO_TEST_CASE(lock_and_check_takes_the_lock_before_checking_the_version) {
   const auto table = *parse_history_table("dbinit_schema_history");
-  const auto up = lock_and_check_sql(table, 42, 7, false);
+  const auto up = lock_and_check_sql(table, 42, 7, false, 2s);
   BOOST_TEST(contains(up, "pg_try_advisory_xact_lock(42)"), up);
   BOOST_TEST(contains(up, "IF EXISTS (SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 7) THEN"), up);
   BOOST_TEST(up.find("DBI01") < up.find("DBI02"), up);
-  const auto down = lock_and_check_sql(table, 42, 7, true);
+  const auto down = lock_and_check_sql(table, 42, 7, true, 0s);
   BOOST_TEST(contains(down, "IF NOT EXISTS (SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 7) THEN"), down);
+}
+
+// After the lock, before the file: the migration's own waits for table locks
+// are limited for its transaction only (set_config(..., true) is SET LOCAL).
+BOOST_AUTO_TEST_CASE(lock_and_check_limits_table_lock_waits_for_the_transaction) {
+  const auto table = *parse_history_table("dbinit_schema_history");
+  const auto limited = lock_and_check_sql(table, 42, 7, false, 2s);
+  BOOST_TEST(contains(limited, "pg_catalog.set_config('lock_timeout', '2000ms', true)"), limited);
+  BOOST_TEST(limited.find("DBI02") < limited.find("lock_timeout"), limited);
+  BOOST_TEST(!contains(lock_and_check_sql(table, 42, 7, false, 0s), "lock_timeout"));
+}
+
+BOOST_AUTO_TEST_CASE(lock_timeouts_and_deadlocks_are_table_lock_conflicts) {
+  BOOST_TEST(is_table_lock_conflict("55P03"));
+  BOOST_TEST(is_table_lock_conflict("40P01"));
+  BOOST_TEST(!is_table_lock_conflict("57014"));  // query_canceled: a stop signal, not a conflict
+  BOOST_TEST(!is_table_lock_conflict("DBI01"));
+  BOOST_TEST(session_lock_timeout_sql(500ms) == "SET lock_timeout = 500");
 }
 
 BOOST_AUTO_TEST_CASE(a_busy_lock_names_its_holder_at_once_then_every_five_seconds) {

@@ -13,6 +13,8 @@ using dbinit::test::contains;
 using dbinit::test::migration;
 using namespace dbinit;
 
+using namespace std::chrono_literals;
+
 namespace {
 
 HistoryTable table_ok(std::string_view name) { return *parse_history_table(name); }
@@ -23,11 +25,11 @@ std::string_view text_at_character(const std::string& sql, std::size_t character
 }
 
 ApplyMessage up_message(const HistoryTable& table, const Migration& m, bool create, std::string_view applied_by) {
-  return apply_up_message(table, lock_key(table), m, create, applied_by);
+  return apply_up_message(table, lock_key(table), m, create, applied_by, 2s);
 }
 
 ApplyMessage down_message(const HistoryTable& table, const Migration& m) {
-  return apply_down_message(table, lock_key(table), m);
+  return apply_down_message(table, lock_key(table), m, 2s);
 }
 
 }  // namespace
