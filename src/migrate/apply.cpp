@@ -149,15 +149,20 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
         continue;
       }
       if (report.result == StepResult::failed) return fail(ExitCode::migration_failed);
-      if (report.result == StepResult::stopped) return stopped(database.stop_signal());
+      if (report.result == StepResult::stopped) {
+        log::warn(phase, report.committed == true ? "stopped by signal; the adoption had been committed"
+                                                  : "stopped by signal; the adoption was rolled back, nothing changed");
+        if (report.committed == true) outcome.applied += static_cast<unsigned>(together.size());
+        return stopped(database.stop_signal());
+      }
       if (report.result == StepResult::table_lock_conflict) {
         if (auto exit = give_way("adopting the database", report)) return *exit;
         continue;
       }
       // Busy, applied elsewhere or a lost connection: as for one step.
       if (report.result == StepResult::connection_lost)
-        log::warn(phase, "connection lost while adopting the database; reconnecting to read the history again",
-                  {{"error", report.error}});
+        log::warn(phase, "connection lost while adopting the database; whether the server committed it is "
+                         "unknown: reconnecting to read the history again", {{"error", report.error}});
       if (report.result == StepResult::lock_busy)
         if (auto exit = wait_for_lock()) return *exit;
       if (auto exit = read_again()) return *exit;
@@ -179,7 +184,17 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
       case StepResult::failed:
         return fail(ExitCode::migration_failed);
       case StepResult::stopped:
-        log::warn(phase, "stopped by signal; the migration in progress was rolled back", {{"file", file}});
+        if (report.committed == true) {
+          ++outcome.applied;
+          log::info(phase, std::string(step.direction == Direction::up ? "applied " : "reverted ") + file,
+                    {{"version", std::to_string(step.migration->version)}});
+          log::warn(phase, "stopped by signal; " + file + " had been committed before the cancel request arrived");
+        } else if (report.committed == false) {
+          log::warn(phase, "stopped by signal; " + file + " was rolled back", {{"file", file}});
+        } else {
+          log::warn(phase, "stopped by signal while " + file + " ran; the server did not answer in time, so "
+                           "whether it was committed is unknown: the history tells at the next start", {{"file", file}});
+        }
         return stopped(database.stop_signal());
       case StepResult::lock_busy:
         if (auto exit = wait_for_lock()) return *exit;
@@ -194,8 +209,8 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
                              file + " first; reading the history again");
         break;
       case StepResult::connection_lost:
-        log::warn(phase, "connection lost during " + file + "; reconnecting to read the history again",
-                  {{"error", report.error}});
+        log::warn(phase, "connection lost during " + file + "; whether the server committed it is unknown: "
+                         "reconnecting to read the history again", {{"error", report.error}});
         break;
     }
     if (auto exit = read_again()) return *exit;

@@ -31,6 +31,9 @@ struct StepOutcome {
   StepResult result;
   Milliseconds duration;
   std::string error;  // connection_lost: what libpq said
+  // stopped: whether the server committed the step (it answered the cancel
+  // request: rolled back, or it had finished); nullopt when nobody knows.
+  std::optional<bool> committed;
 };
 
 struct Reread {

@@ -49,10 +49,14 @@ PgMigrationDatabase::PgMigrationDatabase(Session& session, HistoryTable table, M
       table_lock_timeout_(table_lock_timeout),
       lock_timeout_(lock_timeout) {}
 
-StepOutcome PgMigrationDatabase::interrupted(IoStatus status, std::string error) {
-  if (status == IoStatus::stopped) return {StepResult::stopped};
+StepOutcome PgMigrationDatabase::interrupted(const QueryOutcome& outcome) {
+  if (outcome.status == IoStatus::stopped) {
+    StepOutcome stopped{StepResult::stopped};
+    if (outcome.settled) stopped.committed = !first_error(outcome.results).has_value();
+    return stopped;
+  }
   broken_ = true;
-  return {StepResult::connection_lost, Milliseconds(0), std::move(error)};
+  return {StepResult::connection_lost, Milliseconds(0), outcome.error};
 }
 
 StepOutcome PgMigrationDatabase::apply(const PlanStep& step, bool table_exists) {
@@ -73,7 +77,7 @@ StepOutcome PgMigrationDatabase::send_step(const PlanStep& step, bool table_exis
                                    : apply_down_message(table_, lock_key_, *step.migration, table_lock_timeout_);
   const auto start = Clock::now();
   auto outcome = run_query(session_.connection(), message.sql, std::nullopt, session_.stop());
-  if (outcome.status != IoStatus::ready) return interrupted(outcome.status, outcome.error);
+  if (outcome.status != IoStatus::ready) return interrupted(outcome);
   if (auto error = first_error(outcome.results)) {
     if (error->sqlstate == lock_busy_sqlstate) return {StepResult::lock_busy};
     if (error->sqlstate == applied_elsewhere_sqlstate) return {StepResult::applied_elsewhere};
@@ -91,7 +95,7 @@ StepOutcome PgMigrationDatabase::apply_together(const std::vector<PlanStep>& ste
   const auto start = Clock::now();
   auto simple = [&](const char* sql) {
     auto outcome = run_query(session_.connection(), sql, std::nullopt, session_.stop());
-    if (outcome.status != IoStatus::ready) return interrupted(outcome.status, outcome.error);
+    if (outcome.status != IoStatus::ready) return interrupted(outcome);
     if (auto error = first_error(outcome.results)) {
       log::error(phase, std::string(sql) + " failed: " + error->message, {{"sqlstate", error->sqlstate}});
       return StepOutcome{StepResult::failed};
@@ -103,6 +107,8 @@ StepOutcome PgMigrationDatabase::apply_together(const std::vector<PlanStep>& ste
     auto sent = send_step(step, table_exists);
     table_exists = true;
     if (sent.result == StepResult::applied) continue;
+    // COMMIT was never sent: closing the connection rolls the block back.
+    if (sent.result == StepResult::stopped) sent.committed = false;
     // A broken connection rolls back by itself; otherwise end the block.
     if (sent.result != StepResult::connection_lost && sent.result != StepResult::stopped) simple("ROLLBACK");
     if (sent.result == StepResult::failed)
@@ -119,7 +125,7 @@ StepOutcome PgMigrationDatabase::apply_without_transaction(const PlanStep& step,
   // Runs one bookkeeping statement; a StepOutcome when it did not succeed.
   auto bookkeeping = [&](const std::string& sql, std::vector<PgResult>* results = nullptr) -> std::optional<StepOutcome> {
     auto outcome = run_query(session_.connection(), sql, std::nullopt, session_.stop());
-    if (outcome.status != IoStatus::ready) return interrupted(outcome.status, outcome.error);
+    if (outcome.status != IoStatus::ready) return interrupted(outcome);
     if (auto error = first_error(outcome.results)) {
       log::error(phase, "bookkeeping for " + script_of(step).file_name + " failed: " + error->message,
                  {{"sqlstate", error->sqlstate}});
@@ -149,7 +155,12 @@ StepOutcome PgMigrationDatabase::apply_without_transaction(const PlanStep& step,
   const auto& sql = migration.up.sql;
   for (const auto& statement : split_statements(sql)) {
     auto outcome = run_without_transaction(statement.text, script_of(step).file_name);
-    if (outcome.status != IoStatus::ready) return interrupted(outcome.status, outcome.error);
+    if (outcome.status != IoStatus::ready) {
+      // Each statement commits alone: the dirty mark, not one answer, tells.
+      auto report = interrupted(outcome);
+      report.committed.reset();
+      return report;
+    }
     if (auto error = first_error(outcome.results)) {
       log_failure(step, *error, locate_in_statement(sql, statement, error->position));
       log::error(phase, "version " + std::to_string(migration.version) +

@@ -31,7 +31,7 @@ class PgMigrationDatabase final : public MigrationDatabase {
   // One step's message inside a transaction the caller opened, or its own.
   StepOutcome send_step(const PlanStep& step, bool table_exists);
   StepOutcome apply_without_transaction(const PlanStep& step, bool table_exists);
-  StepOutcome interrupted(IoStatus status, std::string error);
+  StepOutcome interrupted(const QueryOutcome& outcome);
   // One statement of a no-transaction migration, retried while it meets a
   // table lock conflict (within the lock timeout): its outcome.
   QueryOutcome run_without_transaction(std::string_view statement, const std::string& file);

@@ -14,6 +14,11 @@ PgConnection start_connection(const ConnectionTarget& target) {
   // expanded connection string.
   std::vector<const char*> keywords{"fallback_application_name"};
   std::vector<const char*> values{target.application_name.c_str()};
+  // Before the connection string, which may set its own.
+  for (const auto& [keyword, value] : target.defaults) {
+    keywords.push_back(keyword.c_str());
+    values.push_back(value.c_str());
+  }
   if (!target.conninfo.empty()) {
     keywords.push_back("dbname");  // expand_dbname turns this into the whole string
     values.push_back(target.conninfo.c_str());

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <future>
+#include <memory>
+#include <thread>
 
 #include "core/text.hpp"
 
@@ -28,13 +31,40 @@ IoStatus wait_socket(int socket, bool for_write, Deadline deadline, StopSignals&
 
 namespace {
 
-// Asks the server to stop the running statement; the caller then drops the
-// connection, so a half-done transaction is rolled back by the server.
+// Asks the server to stop the running statement, within cancel_bound: the
+// request opens a connection of its own, which a dead link would hold for
+// minutes. Past the bound it goes on alone on its thread (best effort: the
+// caller drops the connection next, which rolls back an open transaction).
 void cancel_running_query(PGconn* connection) {
-  if (PGcancel* cancel = PQgetCancel(connection)) {
+  PGcancel* cancel = PQgetCancel(connection);
+  if (!cancel) return;
+  auto sent = std::make_shared<std::promise<void>>();
+  auto done = sent->get_future();
+  std::thread([cancel, sent] {
     char error[256];
-    PQcancel(cancel, error, sizeof error);  // best effort: the connection is closed next anyway
+    PQcancel(cancel, error, sizeof error);
     PQfreeCancel(cancel);
+    sent->set_value();
+  }).detach();
+  done.wait_for(cancel_bound);
+}
+
+// After a cancel: the server's answer, if it comes within cancel_bound. A
+// stop signal is pending by now, so this waits on the socket alone.
+bool await_answer(PGconn* connection, std::vector<PgResult>& results) {
+  const auto deadline = Clock::now() + cancel_bound;
+  for (;;) {
+    while (PQisBusy(connection)) {
+      const auto left = std::chrono::ceil<Milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) return false;
+      pollfd watch{PQsocket(connection), POLLIN, 0};
+      const int ready = ::poll(&watch, 1, static_cast<int>(left));
+      if (ready < 0 && errno != EINTR) return false;
+      if (ready > 0 && !PQconsumeInput(connection)) return false;
+    }
+    PgResult result(PQgetResult(connection));
+    if (!result) return PQstatus(connection) != CONNECTION_BAD;
+    results.push_back(std::move(result));
   }
 }
 
@@ -43,7 +73,10 @@ void cancel_running_query(PGconn* connection) {
 QueryOutcome run_query(PGconn* connection, std::string_view sql, Deadline deadline, StopSignals& stop) {
   QueryOutcome outcome;
   auto fail = [&](IoStatus status, std::string error) {
-    if (status == IoStatus::timed_out || status == IoStatus::stopped) cancel_running_query(connection);
+    if (status == IoStatus::timed_out || status == IoStatus::stopped) {
+      cancel_running_query(connection);
+      outcome.settled = await_answer(connection, outcome.results);
+    }
     outcome.status = status;
     outcome.error = std::move(error);
     return std::move(outcome);

@@ -34,10 +34,19 @@ struct QueryOutcome {
   IoStatus status = IoStatus::ready;
   std::vector<PgResult> results;  // one per statement that ran
   std::string error;              // connection-level failure, if status != ready
+  // Stopped or timed out: the server answered after the cancel request, so
+  // `results` say how the query ended (an error, 57014 if the cancel took;
+  // otherwise it had finished, and committed). False: nobody knows.
+  bool settled = false;
 };
 
+// How long a stop waits for the cancel request, and then for the server's
+// answer to it: a stop acts within about a second whatever the network does.
+inline constexpr Milliseconds cancel_bound{500};
+
 // Sends sql (one or more statements, simple query protocol) and collects
-// every result. On timeout or stop the running query is cancelled.
+// every result. On timeout or stop the running query is cancelled, and the
+// server's answer awaited for a moment (see QueryOutcome::settled).
 QueryOutcome run_query(PGconn* connection, std::string_view sql, Deadline deadline, StopSignals& stop);
 
 // The first failed result's error message, SQLSTATE and position, if any.

@@ -14,6 +14,11 @@ struct DatabaseSettings {
   Milliseconds connect_timeout{5'000};
   BackoffPolicy backoff{Milliseconds(200), Milliseconds(5'000)};
   bool skip_wait = false;  // one connection attempt, no retries
+  // A link that stops carrying packets (a NAT or cloud network dropping them,
+  // no reset) is noticed within this, through TCP keepalives and
+  // tcp_user_timeout; 0: the kernel's defaults (hours). Not a deadline on
+  // statements: a live server answers keepalives during a long migration.
+  Milliseconds dead_link_timeout{30'000};
 };
 
 }  // namespace dbinit

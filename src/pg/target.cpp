@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "log/log.hpp"
 #include "pg/conninfo.hpp"
 
@@ -29,10 +31,26 @@ std::optional<std::string> direct_hosts_for(std::string_view host_list) {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> dead_link_settings(Milliseconds timeout) {
+  if (timeout.count() <= 0) return {};
+  // libpq takes whole seconds for the keepalive settings.
+  const long long seconds = std::max<long long>(1, (timeout.count() + 999) / 1000);
+  const long long idle = std::max<long long>(1, seconds / 3);
+  const long long interval = std::max<long long>(1, seconds / 6);
+  const long long count = std::max<long long>(1, (seconds - idle) / interval);
+  return {{"keepalives", "1"},
+          {"keepalives_idle", std::to_string(idle)},
+          {"keepalives_interval", std::to_string(interval)},
+          {"keepalives_count", std::to_string(count)},
+          {"tcp_user_timeout", std::to_string(timeout.count())}};
+}
+
 ConnectionTarget connection_target(const DatabaseSettings& settings, bool for_migrations) {
   if (for_migrations && !settings.migration_url.empty())
-    return {settings.migration_url, default_application_name(), std::nullopt};
-  ConnectionTarget target{settings.database_url, default_application_name(), std::nullopt};
+    return {settings.migration_url, default_application_name(), std::nullopt,
+            dead_link_settings(settings.dead_link_timeout)};
+  ConnectionTarget target{settings.database_url, default_application_name(), std::nullopt,
+                          dead_link_settings(settings.dead_link_timeout)};
   if (!for_migrations) return target;
   const auto parsed = parse_conninfo(settings.database_url);
   if (const auto host = parsed.values.find("host"); host != parsed.values.end()) {

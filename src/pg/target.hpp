@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "pg/settings.hpp"
 
@@ -15,7 +17,14 @@ struct ConnectionTarget {
   std::string conninfo;          // URI or key=value; empty: libpq defaults, PG* variables
   std::string application_name;  // used unless conninfo names its own
   std::optional<std::string> host_override;  // replaces conninfo's host (derived direct Neon host)
+  // Keyword/value pairs that apply unless conninfo sets them (dead-link detection).
+  std::vector<std::pair<std::string, std::string>> defaults;
 };
+
+// The libpq settings that notice a dead link within `timeout`: keepalives
+// after a third of it, probes every sixth, as many as fit, and
+// tcp_user_timeout for data sent and never acknowledged. None for 0.
+std::vector<std::pair<std::string, std::string>> dead_link_settings(Milliseconds timeout);
 
 // "ep-x-pooler.eu.aws.neon.tech,other" -> "ep-x.eu.aws.neon.tech,other";
 // nullopt when no host in the list is a pooled Neon host.

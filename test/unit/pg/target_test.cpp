@@ -66,3 +66,22 @@ BOOST_AUTO_TEST_CASE(migrations_go_around_the_neon_pooler) {
   settings.database_url = "";
   BOOST_TEST(!connection_target(settings, true).host_override.has_value());
 }
+
+// 30 s: keepalives after 10 s idle, every 5 s, 4 unanswered probes; 30 s for
+// data never acknowledged. Whole seconds for libpq, never 0.
+BOOST_AUTO_TEST_CASE(dead_link_settings_add_up_to_the_timeout) {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  BOOST_TEST((dead_link_settings(Milliseconds(30'000)) == Pairs{{"keepalives", "1"}, {"keepalives_idle", "10"},
+                                                               {"keepalives_interval", "5"}, {"keepalives_count", "4"},
+                                                               {"tcp_user_timeout", "30000"}}));
+  BOOST_TEST((dead_link_settings(Milliseconds(3'000)) == Pairs{{"keepalives", "1"}, {"keepalives_idle", "1"},
+                                                              {"keepalives_interval", "1"}, {"keepalives_count", "2"},
+                                                              {"tcp_user_timeout", "3000"}}));
+  BOOST_TEST((dead_link_settings(Milliseconds(500)) == Pairs{{"keepalives", "1"}, {"keepalives_idle", "1"},
+                                                            {"keepalives_interval", "1"}, {"keepalives_count", "1"},
+                                                            {"tcp_user_timeout", "500"}}));
+  BOOST_TEST(dead_link_settings(Milliseconds(0)).empty());
+  DatabaseSettings settings;
+  BOOST_TEST(connection_target(settings, false).defaults.size() == 5u);
+  BOOST_TEST(connection_target(settings, true).defaults.size() == 5u);
+}
