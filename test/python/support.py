@@ -106,6 +106,15 @@ class Cluster:
         return create_engine(self.url(database))
 
 
+def keep_in_suite_log(what, text):
+    """With DBINIT_TEST_LOG_DIR set (scripts/test sets it), a child's output
+    is kept there for scripts/check-secrets."""
+    directory = os.environ.get("DBINIT_TEST_LOG_DIR")
+    if directory:
+        with open(os.path.join(directory, "python-tests.log"), "a") as log:
+            log.write(f"$ {what}\n{text}\n")
+
+
 def run_dbinit(cluster, database, *arguments, migrations_dir=None, check=True):
     """`dbinit ARGUMENTS` against `database`; the completed process (text)."""
     argv = [dbinit_binary()]
@@ -113,11 +122,14 @@ def run_dbinit(cluster, database, *arguments, migrations_dir=None, check=True):
         argv += ["--migrations-dir", str(migrations_dir)]
     argv += list(arguments)
     result = subprocess.run(argv, env=cluster.environ(database), capture_output=True, text=True, timeout=120)
+    keep_in_suite_log(argv[0], result.stdout + result.stderr)
     if check and result.returncode != 0:
         raise AssertionError(f"{' '.join(map(str, argv))} exited {result.returncode}:\n{result.stderr}")
     return result
 
 
 def without_password(text: str, cluster) -> str:
+    """The log text, kept for the suite's check, once it holds no password."""
+    keep_in_suite_log("a log checked by a test", text)
     assert cluster.password not in text, "a log line carries the database password"
     return text

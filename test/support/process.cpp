@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -50,6 +51,24 @@ void drain(int out_fd, int err_fd, std::string& out, std::string& err) {
       }
     }
   }
+}
+
+// With DBINIT_TEST_LOG_DIR set (scripts/test sets it), everything a child
+// wrote is kept there, so that scripts/check-secrets can look for passwords
+// in every log the suite produced, not only in the failures shown.
+void keep_in_suite_log(const std::vector<std::string>& argv, const ProcessResult& result) {
+  const char* directory = std::getenv("DBINIT_TEST_LOG_DIR");
+  if (!directory || !*directory) return;
+  // The program only: a test's own arguments may carry the password it gives.
+  std::string record = "$ " + (argv.empty() ? std::string("?") : argv.front()) + "\n" + result.out + result.err + "\n";
+  const int fd = ::open((std::string(directory) + "/cpp-tests.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  for (std::size_t done = 0; done < record.size();) {
+    const auto written = ::write(fd, record.data() + done, record.size() - done);
+    if (written <= 0) break;
+    done += static_cast<std::size_t>(written);
+  }
+  ::close(fd);
 }
 
 }  // namespace
@@ -125,6 +144,7 @@ ProcessResult Process::wait() {
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   result.out = std::move(out_);
   result.err = std::move(err_);
+  keep_in_suite_log(options_.argv, result);
   result_ = result;
   return result;
 }
