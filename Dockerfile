@@ -26,6 +26,7 @@ WORKDIR /src
 # source edits. It lands in build-static/static-deps, where the static preset
 # looks for it (.dockerignore keeps the host's build-static/ out of COPY).
 COPY scripts/build-static-libpq scripts/build-static-libpq
+COPY scripts/lib/debian-source.sh scripts/lib/debian-source.sh
 RUN scripts/build-static-libpq build-static
 # dbinit's own code and nothing else: sql/ is not copied yet, so this layer
 # (and the compile in it) is rebuilt only when dbinit itself changes. The

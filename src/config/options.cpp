@@ -11,6 +11,7 @@
 #include "core/boolean.hpp"
 #include "core/duration.hpp"
 #include "core/signal_names.hpp"
+#include "core/text.hpp"
 
 namespace dbinit {
 
@@ -316,7 +317,8 @@ std::string check_consistency(const Config& config) {
 
 ParseOutcome usage_error(std::string message) {
   ParseOutcome outcome;
-  outcome.error = "dbinit: " + std::move(message) + " (see dbinit --help)";
+  // Found by fuzzing: a value holding a newline made the line two.
+  outcome.error = "dbinit: " + printable(message) + " (see dbinit --help)";
   outcome.exit_code = ExitCode::usage;
   return outcome;
 }
@@ -342,7 +344,8 @@ ParseOutcome parse_options(const std::vector<std::string>& args, const std::vect
     if (equals != std::string::npos) variables.emplace(entry.substr(0, equals), entry.substr(equals + 1));
   }
   ParseOutcome outcome;
-  for (const auto& [variable, value] : variables) {
+  for (const auto& entry : variables) {
+    const std::string& variable = entry.first;  // not a structured binding: clang 14 cannot capture one
     if (!variable.starts_with("DBINIT_")) continue;
     const bool known = std::any_of(std::begin(option_specs), std::end(option_specs),
                                    [&](const auto& spec) { return env_name(spec.name) == variable; });

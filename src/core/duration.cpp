@@ -13,6 +13,13 @@ std::optional<Milliseconds> parse_duration(std::string_view text) {
   const char* end = text.data() + text.size();
   auto [rest, error] = std::from_chars(text.data(), end, amount);
   if (error != std::errc{} || rest == text.data() || amount < 0) return std::nullopt;
+  // An optional fraction: digits after a point, at most 9.
+  std::int64_t fraction = 0, scale = 1;
+  if (rest != end && *rest == '.') {
+    const char* digits = ++rest;
+    while (rest != end && *rest >= '0' && *rest <= '9' && rest - digits < 9) fraction = fraction * 10 + (*rest++ - '0'), scale *= 10;
+    if (rest == digits || (rest != end && *rest >= '0' && *rest <= '9')) return std::nullopt;
+  }
   const std::string unit = lower(std::string_view(rest, end - rest));
   std::int64_t factor = 0;
   if (unit == "ms") factor = 1;
@@ -22,7 +29,8 @@ std::optional<Milliseconds> parse_duration(std::string_view text) {
   else return std::nullopt;
   // Refuse values that would overflow rather than wrap to a short timeout.
   if (amount > std::numeric_limits<std::int64_t>::max() / factor / 1000) return std::nullopt;
-  return Milliseconds(amount * factor);
+  if (fraction * factor % scale != 0) return std::nullopt;  // finer than a millisecond
+  return Milliseconds(amount * factor + fraction * factor / scale);
 }
 
 std::string format_duration(Milliseconds duration) {

@@ -9,10 +9,12 @@
 
 namespace dbinit {
 
-// "250ms", "5s", "2m", "1h"; a bare number means seconds.
+// "250ms", "5s", "1.5s", "2m", "1h"; a bare number means seconds. A
+// fraction is accepted where it comes to whole milliseconds: what
+// format_duration prints (found by fuzzing: "1.5s" was refused) reads back.
 std::optional<Milliseconds> parse_duration(std::string_view text);
 inline constexpr std::string_view duration_forms =
-    "a duration such as 250ms, 5s, 2m or 1h (a bare number means seconds)";
+    "a duration such as 250ms, 5s, 1.5s, 2m or 1h (a bare number means seconds; whole milliseconds)";
 
 // Shortest exact form, for logs and help: "1.5s", "200ms", "2m".
 std::string format_duration(Milliseconds duration);

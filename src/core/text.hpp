@@ -12,4 +12,9 @@ std::string lower(std::string_view text);
 // joined into one with "; ", blanks trimmed, tabs made spaces.
 std::string single_line(std::string_view message);
 
+// User input quoted in a message, made printable on one line: control
+// characters become \n, \t, \r or \xNN (an option value or a file name
+// may hold any byte; the error about it must still be one line).
+std::string printable(std::string_view text);
+
 }  // namespace dbinit

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "core/text.hpp"
 #include "migrate/checksum.hpp"
 #include "migrate/sql_split.hpp"
 
@@ -90,7 +91,8 @@ SetOutcome read_migration_set(const std::vector<MigrationFile>& files) {
   SetOutcome outcome;
   auto refuse = [&](std::string error) {
     outcome.migrations.clear();
-    outcome.error = std::move(error);
+    // Found by fuzzing: a file name holding a newline made the line two.
+    outcome.error = printable(error);
     return std::move(outcome);
   };
   std::map<long long, Migration> by_version;

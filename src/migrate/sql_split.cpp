@@ -73,6 +73,10 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
   // SQL-standard function bodies (BEGIN ATOMIC ... END, PostgreSQL 14+)
   // hold semicolons; CASE ... END nests inside them. Tracked as psql does.
   int atomic_depth = 0;
+  // Semicolons inside parentheses do not end a statement either
+  // (CREATE RULE ... DO (INSERT ...; UPDATE ...)), as for psql and the
+  // server's scanner; a stray ')' does not go below zero.
+  int paren_depth = 0;
   std::string previous_word;
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
@@ -107,7 +111,11 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
       const auto tag = sql.substr(i, tag_length);
       const auto close = sql.find(tag, i + tag_length);
       i = close == std::string_view::npos ? sql.size() : close + tag_length - 1;
-    } else if (c == ';' && atomic_depth == 0) {
+    } else if (c == '(') {
+      ++paren_depth;
+    } else if (c == ')') {
+      paren_depth = paren_depth > 0 ? paren_depth - 1 : 0;
+    } else if (c == ';' && atomic_depth == 0 && paren_depth == 0) {
       finish(i);
     }
   }

@@ -14,10 +14,21 @@ BOOST_AUTO_TEST_CASE(accepts_every_documented_unit) {
   BOOST_TEST(parse_duration("7").value().count() == 7'000);  // bare number: seconds
   BOOST_TEST(parse_duration("0").value().count() == 0);
   BOOST_TEST(parse_duration("10MS").value().count() == 10);
+  BOOST_TEST(parse_duration("1.5s").value().count() == 1'500);
+  BOOST_TEST(parse_duration("7.007s").value().count() == 7'007);
+  BOOST_TEST(parse_duration("0.25m").value().count() == 15'000);
+}
+
+// Found by fuzzing (test/fuzz/regressions/duration): logs and --help print
+// durations that the parser then refused.
+BOOST_AUTO_TEST_CASE(what_is_printed_reads_back) {
+  for (const Milliseconds duration : {Milliseconds(1), Milliseconds(999), Milliseconds(1000), Milliseconds(1500),
+                                      Milliseconds(7007), Milliseconds(61'001), Milliseconds(5'400'000), Milliseconds(90'000'000)})
+    BOOST_TEST(parse_duration(format_duration(duration)).value() == duration, format_duration(duration));
 }
 
 BOOST_AUTO_TEST_CASE(rejects_everything_else) {
-  for (const char* bad : {"", "s", "-1s", "5 s", "1.5s", "5d", "5sec", "abc", " 5s", "99999999999999999999h"})
+  for (const char* bad : {"", "s", "-1s", "5 s", "1.0001s", "1.s", ".5s", "1.5.5s", "5d", "5sec", "abc", " 5s", "99999999999999999999h"})
     BOOST_TEST(!parse_duration(bad).has_value(), "accepted '" << bad << "'");
 }
 

@@ -18,3 +18,11 @@ BOOST_AUTO_TEST_CASE(single_line_joins_trimmed_lines) {
   BOOST_TEST(single_line("a\tb") == "a b");
   BOOST_TEST(single_line("\n \n") == "");
 }
+
+// Found by fuzzing (test/fuzz/regressions/options, migration_set): a value
+// or file name holding a newline turned a one-line error into two.
+BOOST_AUTO_TEST_CASE(printable_keeps_user_input_on_one_line) {
+  BOOST_TEST(printable("a\nb\tc\rd") == "a\\nb\\tc\\rd");
+  BOOST_TEST(printable(std::string("x\0y\x1b\x7f", 5)) == "x\\x00y\\x1b\\x7f");
+  BOOST_TEST(printable("caf\xc3\xa9 ok") == "caf\xc3\xa9 ok");  // UTF-8 stays as it is
+}

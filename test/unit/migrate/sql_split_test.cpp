@@ -191,3 +191,14 @@ BOOST_AUTO_TEST_CASE(atomic_bodies_with_case_keep_their_semicolons) {
   // Words inside strings and comments do not count.
   BOOST_TEST(split_statements("SELECT 'begin atomic'; -- begin atomic\nSELECT 3;").size() == 2u);
 }
+
+// Found by the fuzzer (test/fuzz/regressions/sql_split): a rule's action list
+// holds semicolons inside parentheses, and the server's scanner keeps it one
+// statement; a no-transaction migration sent "CREATE RULE ... (SELECT 1" alone.
+BOOST_AUTO_TEST_CASE(semicolons_inside_parentheses_do_not_split) {
+  BOOST_TEST(texts_of("CREATE RULE r AS ON INSERT TO t DO (SELECT 1; SELECT 2); SELECT 4") ==
+                 Texts({"CREATE RULE r AS ON INSERT TO t DO (SELECT 1; SELECT 2)", "SELECT 4"}),
+             boost::test_tools::per_element());
+  // A stray closing parenthesis does not swallow the next semicolon.
+  BOOST_TEST(texts_of("SELECT 1); SELECT 2") == Texts({"SELECT 1)", "SELECT 2"}), boost::test_tools::per_element());
+}

@@ -1,0 +1,68 @@
+# Fetching a Debian source package (sourced by scripts/build-static-libpq and
+# scripts/fuzz): deb-src entries are added, mirroring the configured deb
+# ones, in a file of dbinit's own when none exist, and versions are tried
+# newest first, since a mirror may list a source version in its index
+# (typically the security suite's) without serving its files.
+#
+#   src="$(fetch_debian_source PACKAGE WORK_DIR)"   the unpacked tree; WORK_DIR
+#                                                   also holds PACKAGE_VERSION.dsc
+
+readonly DBINIT_DEB_SRC_LIST="/etc/apt/sources.list.d/dbinit-deb-src.sources"
+readonly DBINIT_APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
+
+debian_source_log() { printf 'debian-source: %s\n' "$*" >&2; }
+
+deb_src_configured() {
+    grep -rqsE '^[[:space:]]*(Types:.*[[:space:]]deb-src([[:space:]]|$)|Types:[[:space:]]*deb-src|deb-src[[:space:]])' \
+        /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources
+}
+
+add_deb_src() {
+    local tmp="${DBINIT_DEB_SRC_LIST}.tmp"
+    if [[ -f /etc/apt/sources.list.d/debian.sources ]]; then
+        sed -E 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources >"${tmp}"
+    elif grep -qsE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list; then
+        # One-line format: translate each "deb [opts] URI suite comps" line.
+        sed -nE 's/^[[:space:]]*deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+)[[:space:]]+([^[:space:]]+)[[:space:]]+(.*)$/Types: deb-src\nURIs: \2\nSuites: \3\nComponents: \4\n/p' \
+            /etc/apt/sources.list >"${tmp}"
+    else
+        debian_source_log "no Debian apt source found to derive a deb-src entry from"
+        return 1
+    fi
+    mv "${tmp}" "${DBINIT_DEB_SRC_LIST}"
+    debian_source_log "added ${DBINIT_DEB_SRC_LIST}"
+}
+
+fetch_debian_source() { # PACKAGE WORK_DIR
+    local package="$1" work_dir need_update=0 showsrc candidate
+    work_dir="$(cd "$2" && pwd)" || return 1
+    if ! deb_src_configured; then
+        add_deb_src || return 1
+        need_update=1
+    fi
+    # Captured rather than piped into grep -q, which would SIGPIPE apt-cache
+    # and fail the pipeline under pipefail.
+    showsrc="$(apt-cache showsrc --only-source "${package}" 2>/dev/null || true)"
+    [[ "${showsrc}" == *"Package: ${package}"* ]] || need_update=1
+    if ((need_update)); then
+        debian_source_log "apt-get update (source indexes)"
+        apt-get "${DBINIT_APT_OPTS[@]}" -qq update >&2 || return 1
+    fi
+    local -a versions
+    mapfile -t versions < <(apt-cache showsrc --only-source "${package}" | sed -n 's/^Version: //p' | sort -rV | uniq)
+    ((${#versions[@]})) || { debian_source_log "apt-cache knows no source package ${package}"; return 1; }
+    for candidate in "${versions[@]}"; do
+        debian_source_log "fetching source ${package} ${candidate}"
+        # The _apt sandbox user cannot write into a root-owned build tree; the
+        # files are verified against the signed Sources index either way.
+        if (cd "${work_dir}" && apt-get "${DBINIT_APT_OPTS[@]}" -qq -o APT::Sandbox::User=root \
+            source "${package}=${candidate}" >"${work_dir}/apt-source.log" 2>&1); then
+            find "${work_dir}" -mindepth 1 -maxdepth 1 -type d -name "${package%-*}-*" | head -n 1
+            return 0
+        fi
+        debian_source_log "  not served by the mirror: $(grep -m1 '^E:' "${work_dir}/apt-source.log" || true)"
+        find "${work_dir}" -mindepth 1 -maxdepth 1 ! -name apt-source.log -exec rm -rf -- {} +
+    done
+    debian_source_log "could not fetch any version of ${package} (${versions[*]})"
+    return 1
+}
