@@ -1,5 +1,0 @@
--- Nothing to undo. On tables that 0001 and 0002 created, 0003 changed
--- nothing; on tables another tool made, it brought them to the schema that
--- 0002 stands for (identity keys, timestamptz, messages.user_id, the
--- cascading foreign key), which version 2 keeps: going back to Alembic's
--- serial keys and naive timestamps would only lose information.
