@@ -80,7 +80,11 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
   std::string previous_word;
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
-    if (std::isalpha(static_cast<unsigned char>(c)) && (i == 0 || !is_identifier_char(sql[i - 1]))) {
+    // An identifier starts with a letter, '_' or any non-ASCII byte, and
+    // holds '$': "a$b$" is one identifier, not a dollar quote (found by
+    // fuzzing: "SELECT \xff$tag$; ..." lost its statements to a quote).
+    const auto byte = static_cast<unsigned char>(c);
+    if ((std::isalpha(byte) || c == '_' || byte >= 0x80) && (i == 0 || !is_identifier_char(sql[i - 1]))) {
       std::size_t end = i;
       while (end < sql.size() && is_identifier_char(sql[end])) ++end;
       std::string word(sql.substr(i, end - i));

@@ -202,3 +202,14 @@ BOOST_AUTO_TEST_CASE(semicolons_inside_parentheses_do_not_split) {
   // A stray closing parenthesis does not swallow the next semicolon.
   BOOST_TEST(texts_of("SELECT 1); SELECT 2") == Texts({"SELECT 1)", "SELECT 2"}), boost::test_tools::per_element());
 }
+
+// Found by the fuzzer (test/fuzz/regressions/sql_split): '$' continues an
+// identifier, also one that starts with '_' or a non-ASCII letter, so "$b$"
+// there is not a dollar quote.
+BOOST_AUTO_TEST_CASE(a_dollar_inside_an_identifier_does_not_open_a_quote) {
+  BOOST_TEST(texts_of("SELECT a$b$; SELECT 2; SELECT $b$") == Texts({"SELECT a$b$", "SELECT 2", "SELECT $b$"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(texts_of("SELECT _x$t$; SELECT 2") == Texts({"SELECT _x$t$", "SELECT 2"}), boost::test_tools::per_element());
+  BOOST_TEST(texts_of("SELECT \xc3\xa9t\xc3\xa9$t$; SELECT 2") == Texts({"SELECT \xc3\xa9t\xc3\xa9$t$", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
