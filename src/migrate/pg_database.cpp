@@ -170,6 +170,7 @@ StepOutcome PgMigrationDatabase::apply_without_transaction(const PlanStep& step,
     }
   }
   const auto duration = since(start);
+  session_lock_timeout_.reset();
   if (auto report = bookkeeping("RESET lock_timeout")) return release(*report);
   if (auto report = bookkeeping(mark_applied_sql(table_, migration, duration.count()))) return release(*report);
   return release({StepResult::applied, duration});
@@ -183,9 +184,13 @@ QueryOutcome PgMigrationDatabase::run_without_transaction(std::string_view state
   static const std::regex concurrently(R"(\bconcurrently\b)", std::regex::icase);
   const bool gives_way = table_lock_timeout_.count() > 0 && !std::regex_search(statement.begin(), statement.end(),
                                                                                concurrently);
-  auto outcome = run_query(session_.connection(), session_lock_timeout_sql(gives_way ? table_lock_timeout_ : Milliseconds(0)),
-                           std::nullopt, session_.stop());
-  if (outcome.status != IoStatus::ready || first_error(outcome.results)) return outcome;
+  const Milliseconds wanted = gives_way ? table_lock_timeout_ : Milliseconds(0);
+  QueryOutcome outcome;
+  if (session_lock_timeout_ != wanted) {
+    outcome = run_query(session_.connection(), session_lock_timeout_sql(wanted), std::nullopt, session_.stop());
+    if (outcome.status != IoStatus::ready || first_error(outcome.results)) return outcome;
+    session_lock_timeout_ = wanted;
+  }
   BackoffSchedule backoff(table_lock_backoff, random_seed());
   const auto deadline = Clock::now() + lock_timeout_;
   for (;;) {
@@ -224,6 +229,7 @@ Reread PgMigrationDatabase::reread() {
       return reread;
     }
     broken_ = false;
+    session_lock_timeout_.reset();  // a new session starts with the server's default
     results = std::move(*again);
   }
   reread.history = history_from_results(results, table_);

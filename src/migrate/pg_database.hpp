@@ -2,6 +2,7 @@
 // The migrate phase's database (migrate/database.hpp) over a real session:
 // the messages of migrate/step_sql.hpp sent with pg/connection.hpp.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "migrate/database.hpp"
@@ -42,6 +43,9 @@ class PgMigrationDatabase final : public MigrationDatabase {
   std::string applied_by_;
   Milliseconds table_lock_timeout_;
   Milliseconds lock_timeout_;
+  // The session's lock_timeout as last set, so that a SET is sent only when
+  // it changes, not before every statement.
+  std::optional<Milliseconds> session_lock_timeout_;
   bool broken_ = false;  // the connection failed; reread() reconnects
 };
 
