@@ -9,6 +9,7 @@
 # Needs network access to a Debian mirror during the build (apt-get, and
 # scripts/build-static-libpq fetches the postgresql-15 source package).
 # Works with the legacy builder and with BuildKit: no --chmod, no RUN --mount.
+# ca-certificates: the CAs dbinit carries for sslrootcert=system (README "TLS").
 ARG BUILD_IMAGE=debian:bookworm
 ARG RUNTIME_IMAGE=debian:bookworm-slim
 
@@ -19,7 +20,7 @@ RUN set -eux; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         build-essential cmake dpkg-dev pkg-config \
         libboost-program-options-dev libboost-log-dev libboost-test-dev \
-        libssl-dev; \
+        libssl-dev ca-certificates; \
     rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # libpq changes far less often than dbinit: its own layer, cached across

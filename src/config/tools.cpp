@@ -7,6 +7,8 @@
 #include "migrate/bundle.hpp"
 #include "migrate/scaffold.hpp"
 #include "migrate/source.hpp"
+#include "pg/ca_bundle.hpp"
+#include "pg/system_roots.hpp"
 
 namespace dbinit {
 
@@ -20,7 +22,8 @@ int refuse(const std::string& line) {
 int print_version(const Config& config, std::span<const EmbeddedFile> compiled_in) {
   const auto loaded = load_migration_set(config.migrate.migrations_dir, compiled_in);
   if (!loaded.set) return refuse(loaded.error);
-  std::cout << "dbinit " DBINIT_VERSION "\nmigrations: " << describe(*loaded.set) << "\n";
+  std::cout << "dbinit " DBINIT_VERSION "\nsslrootcert=system: " << built_in_root_count() << " built-in CAs ("
+            << built_in_ca_bundle().origin << ")\nmigrations: " << describe(*loaded.set) << "\n";
   return to_int(ExitCode::ok);
 }
 

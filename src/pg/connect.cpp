@@ -27,6 +27,10 @@ PgConnection start_connection(const ConnectionTarget& target) {
     keywords.push_back("host");
     values.push_back(target.host_override->c_str());
   }
+  for (const auto& [keyword, value] : target.overrides) {
+    keywords.push_back(keyword.c_str());
+    values.push_back(value.c_str());
+  }
   keywords.push_back(nullptr);
   values.push_back(nullptr);
   PgConnection connection(PQconnectStartParams(keywords.data(), values.data(), 1));

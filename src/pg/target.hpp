@@ -19,6 +19,8 @@ struct ConnectionTarget {
   std::optional<std::string> host_override;  // replaces conninfo's host (derived direct Neon host)
   // Keyword/value pairs that apply unless conninfo sets them (dead-link detection).
   std::vector<std::pair<std::string, std::string>> defaults;
+  // Keyword/value pairs that replace conninfo's (sslrootcert=system, pg/system_roots.hpp).
+  std::vector<std::pair<std::string, std::string>> overrides;
 };
 
 // The libpq settings that notice a dead link within `timeout`: keepalives

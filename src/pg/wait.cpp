@@ -6,6 +6,7 @@
 #include "pg/connect.hpp"
 #include "pg/connect_error.hpp"
 #include "pg/conninfo.hpp"
+#include "pg/system_roots.hpp"
 
 namespace dbinit {
 
@@ -79,6 +80,10 @@ Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop)
 WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop) {
   if (auto problem = parse_conninfo(settings.target.conninfo).error) {
     log::error(phase, "the database URL is not a valid libpq connection string: " + *problem);
+    return {std::nullopt, to_int(ExitCode::database_unreachable)};
+  }
+  if (auto refusal = apply_system_roots(settings.target)) {
+    log::error(phase, *refusal);
     return {std::nullopt, to_int(ExitCode::database_unreachable)};
   }
   Attempts attempts = attempt_until_ready(settings, stop);

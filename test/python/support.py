@@ -43,7 +43,9 @@ def as_postgres(argv):
 class Cluster:
     """A PostgreSQL 15 cluster with a scram password for the postgres user."""
 
-    def __init__(self):
+    def __init__(self, tls_from=None):
+        """tls_from: a directory holding server.crt and server.key, served with ssl=on."""
+        self.tls_from = tls_from
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="dbinit-pytest-"))
         self.port = free_port()
         self.password = "pw-" + secrets.token_hex(8)
@@ -59,9 +61,17 @@ class Cluster:
         subprocess.run(as_postgres([PG_BIN / "initdb", "-D", self.data, "-U", "postgres", "--auth=scram-sha-256",
                                     f"--pwfile={password_file}", "--no-sync"]), check=True, capture_output=True)
         password_file.unlink()
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
+        if self.tls_from:
+            # The server refuses a key others can read; the postgres user must own both.
+            for name in ("server.crt", "server.key"):
+                shutil.copy(pathlib.Path(self.tls_from) / name, self.dir / name)
+                os.chmod(self.dir / name, 0o600)
+                if os.geteuid() == 0:
+                    shutil.chown(self.dir / name, "postgres")
+            options += f" -c ssl=on -c ssl_cert_file={self.dir / 'server.crt'} -c ssl_key_file={self.dir / 'server.key'}"
         subprocess.run(as_postgres([PG_BIN / "pg_ctl", "-D", self.data, "-l", self.dir / "server.log", "-w", "-o",
-                                    f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off",
-                                    "start"]), check=True, capture_output=True)
+                                    options, "start"]), check=True, capture_output=True)
         return self
 
     def __exit__(self, *_):
