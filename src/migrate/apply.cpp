@@ -38,6 +38,18 @@ std::vector<PlanStep> adoption_steps(const MigrationPlan& plan, const History& h
   return steps;
 }
 
+// The steps from next_step that can share one message: transactional ones,
+// up to the first that must run without a transaction (it runs alone).
+std::vector<PlanStep> batch_from(const MigrationPlan& plan, std::size_t next_step) {
+  std::vector<PlanStep> steps;
+  for (auto i = next_step; i < plan.steps.size(); ++i) {
+    const PlanStep& step = plan.steps[i];
+    if (step.direction == Direction::up && step.migration->up.no_transaction) break;
+    steps.push_back(step);
+  }
+  return steps;
+}
+
 }  // namespace
 
 ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Migration>& migrations, History history,
@@ -168,18 +180,34 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
       if (auto exit = read_again()) return *exit;
       continue;
     }
+    auto done = [&](const PlanStep& step, Milliseconds duration) {
+      ++outcome.applied;
+      lock_wait.acquired();
+      table_lock_wait.acquired();
+      log::info(phase, std::string(step.direction == Direction::up ? "applied " : "reverted ") + script_of(step).file_name,
+                {{"version", std::to_string(step.migration->version)}, {"duration", format_duration(duration)}});
+      record_locally(history, step);
+      ++next_step;
+    };
+    // Every pending transactional step in one message, one round trip.
+    std::optional<StepOutcome> batch_rest;
+    if (const auto batch = batch_from(*plan, next_step); batch.size() > 1) {
+      const BatchOutcome sent = database.apply_batch(batch, history.table_exists);
+      for (const auto duration : sent.committed) done(plan->steps[next_step], duration);
+      if (sent.rest.result == StepResult::applied) continue;
+      if (sent.committed.size() == batch.size()) {
+        // Stopped once the server had committed the whole batch.
+        log::warn(phase, "stopped by signal; every migration sent had been committed");
+        return stopped(database.stop_signal());
+      }
+      batch_rest = sent.rest;
+    }
     const PlanStep step = plan->steps[next_step];
     const std::string& file = script_of(step).file_name;
-    const StepOutcome report = database.apply(step, history.table_exists);
+    const StepOutcome report = batch_rest ? *batch_rest : database.apply(step, history.table_exists);
     switch (report.result) {
       case StepResult::applied:
-        ++outcome.applied;
-        lock_wait.acquired();
-        table_lock_wait.acquired();
-        log::info(phase, std::string(step.direction == Direction::up ? "applied " : "reverted ") + file,
-                  {{"version", std::to_string(step.migration->version)}, {"duration", format_duration(report.duration)}});
-        record_locally(history, step);
-        ++next_step;
+        done(step, report.duration);
         continue;
       case StepResult::failed:
         return fail(ExitCode::migration_failed);

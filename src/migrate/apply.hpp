@@ -1,8 +1,10 @@
 #pragma once
 // Applying a plan: each migration in its own transaction under the migration
-// lock, polling a busy lock (never waiting inside the server), reading the
-// history again whenever another replica may have changed it, and carrying
-// on after a lost connection. The database is behind migrate/database.hpp.
+// lock, every pending transactional one sent in one message (a batch; a
+// no-transaction migration ends it and runs alone), polling a busy lock
+// (never waiting inside the server), reading the history again whenever
+// another replica may have changed it, and carrying on from there, also
+// after a lost connection. The database is behind migrate/database.hpp.
 #include <cstdint>
 #include <optional>
 #include <vector>

@@ -36,6 +36,14 @@ struct StepOutcome {
   std::optional<bool> committed;
 };
 
+// A batch of steps (MigrationDatabase::apply_batch): the ones the server
+// committed, in order, with their durations as the server measured them,
+// then what became of the step after them.
+struct BatchOutcome {
+  std::vector<Milliseconds> committed;
+  StepOutcome rest{StepResult::applied};  // applied: every step of the batch was committed
+};
+
 struct Reread {
   std::optional<History> history;
   std::optional<int> stop_signal;
@@ -52,6 +60,9 @@ class MigrationDatabase {
   // Several transactional up steps in one transaction: all applied, or none
   // (a database another tool built is adopted whole or left as it was).
   virtual StepOutcome apply_together(const std::vector<PlanStep>& steps, bool table_exists) = 0;
+  // Transactional steps in one message, each in its own transaction, in
+  // order; the first that does not apply stops the rest (migrate/step_sql.hpp).
+  virtual BatchOutcome apply_batch(const std::vector<PlanStep>& steps, bool table_exists) = 0;
   // The history, read again; reconnects first when the connection broke.
   virtual Reread reread() = 0;
   // Removes the dirty mark of version; false when it has none.

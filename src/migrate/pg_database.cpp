@@ -1,5 +1,6 @@
 #include "migrate/pg_database.hpp"
 
+#include <cstdlib>
 #include <regex>
 
 #include "core/backoff.hpp"
@@ -78,15 +79,60 @@ StepOutcome PgMigrationDatabase::send_step(const PlanStep& step, bool table_exis
   const auto start = Clock::now();
   auto outcome = run_query(session_.connection(), message.sql, std::nullopt, session_.stop());
   if (outcome.status != IoStatus::ready) return interrupted(outcome);
-  if (auto error = first_error(outcome.results)) {
-    if (error->sqlstate == lock_busy_sqlstate) return {StepResult::lock_busy};
-    if (error->sqlstate == applied_elsewhere_sqlstate) return {StepResult::applied_elsewhere};
-    if (is_table_lock_conflict(error->sqlstate))
-      return {StepResult::table_lock_conflict, since(start), script_of(step).file_name + ": " + error->message};
-    log_failure(step, *error, locate_in_file(message, script_of(step).sql, error->position, outcome.results.size() - 1));
-    return {StepResult::failed};
-  }
+  if (auto error = first_error(outcome.results))
+    return step_error(step, *error, message, outcome.results.size() - 1, since(start));
   return {StepResult::applied, since(start)};
+}
+
+StepOutcome PgMigrationDatabase::step_error(const PlanStep& step, const StatementError& error,
+                                            const ApplyMessage& message, std::size_t failed_statement,
+                                            Milliseconds duration) {
+  if (error.sqlstate == lock_busy_sqlstate) return {StepResult::lock_busy};
+  if (error.sqlstate == applied_elsewhere_sqlstate) return {StepResult::applied_elsewhere};
+  if (is_table_lock_conflict(error.sqlstate))
+    return {StepResult::table_lock_conflict, duration, script_of(step).file_name + ": " + error.message};
+  log_failure(step, error, locate_in_file(message, script_of(step).sql, error.position, failed_statement));
+  return {StepResult::failed};
+}
+
+BatchOutcome PgMigrationDatabase::apply_batch(const std::vector<PlanStep>& steps, bool table_exists) {
+  const BatchMessage message =
+      apply_batch_message(table_, lock_key_, steps, !table_exists, applied_by_, table_lock_timeout_);
+  const auto start = Clock::now();
+  auto outcome = run_query(session_.connection(), message.sql, std::nullopt, session_.stop());
+  BatchOutcome batch;
+  // One COMMIT answer per step the server committed (migration files hold no
+  // transaction control); just before it, the step's history record, which
+  // returns the duration the server measured.
+  std::size_t step_start = 0;  // the result of the BEGIN opening the step in flight
+  for (std::size_t i = 0; i < outcome.results.size(); ++i) {
+    const PGresult* result = outcome.results[i].get();
+    if (PQresultStatus(result) != PGRES_COMMAND_OK || std::string_view(PQcmdStatus(const_cast<PGresult*>(result))) != "COMMIT")
+      continue;
+    const PGresult* record = i > 0 ? outcome.results[i - 1].get() : nullptr;
+    const bool measured = record && PQresultStatus(record) == PGRES_TUPLES_OK && PQntuples(record) == 1;
+    batch.committed.push_back(Milliseconds(measured ? std::atoll(PQgetvalue(record, 0, 0)) : 0));
+    step_start = i + 1;
+  }
+  if (outcome.status != IoStatus::ready) {
+    batch.rest = interrupted(outcome);
+    return batch;
+  }
+  const auto error = first_error(outcome.results);
+  if (!error) return batch;  // all committed, the last one durably
+  const std::size_t failed = batch.committed.size();
+  if (failed >= steps.size()) return batch;  // cannot happen: an error skips the COMMIT after it
+  batch.rest = step_error(steps[failed], *error, message.steps[failed], outcome.results.size() - 1 - step_start,
+                          since(start));
+  // A closed block and durable earlier commits, or the session is unusable.
+  auto ended = run_query(session_.connection(), end_batch_sql(table_, failed > 0), std::nullopt, session_.stop());
+  if (ended.status != IoStatus::ready) {
+    interrupted(ended);
+  } else if (auto problem = first_error(ended.results)) {
+    log::warn(phase, "ending the batch failed: " + problem->message + "; reconnecting", {{"sqlstate", problem->sqlstate}});
+    broken_ = true;
+  }
+  return batch;
 }
 
 // BEGIN, each step's message, COMMIT: the transaction lock taken by the

@@ -7,6 +7,7 @@
 
 #include "migrate/database.hpp"
 #include "migrate/lock.hpp"
+#include "migrate/step_sql.hpp"
 #include "pg/session.hpp"
 
 namespace dbinit {
@@ -19,6 +20,7 @@ class PgMigrationDatabase final : public MigrationDatabase {
 
   StepOutcome apply(const PlanStep& step, bool table_exists) override;
   StepOutcome apply_together(const std::vector<PlanStep>& steps, bool table_exists) override;
+  BatchOutcome apply_batch(const std::vector<PlanStep>& steps, bool table_exists) override;
   Reread reread() override;
   bool repair(long long version) override;
   std::string lock_holder() override;
@@ -33,6 +35,9 @@ class PgMigrationDatabase final : public MigrationDatabase {
   StepOutcome send_step(const PlanStep& step, bool table_exists);
   StepOutcome apply_without_transaction(const PlanStep& step, bool table_exists);
   StepOutcome interrupted(const QueryOutcome& outcome);
+  // What the server's error means for the step it stopped; logs a failure.
+  StepOutcome step_error(const PlanStep& step, const StatementError& error, const ApplyMessage& message,
+                         std::size_t failed_statement, Milliseconds duration);
   // One statement of a no-transaction migration, retried while it meets a
   // table lock conflict (within the lock timeout): its outcome.
   QueryOutcome run_without_transaction(std::string_view statement, const std::string& file);

@@ -11,7 +11,10 @@
 #include <string_view>
 
 #include "core/clock.hpp"
+#include <vector>
+
 #include "migrate/history.hpp"
+#include "migrate/plan.hpp"
 #include "migrate/set.hpp"
 
 namespace dbinit {
@@ -25,6 +28,23 @@ ApplyMessage apply_up_message(const HistoryTable& table, std::int64_t lock_key, 
                               bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout);
 ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
                                 Milliseconds table_lock_timeout);
+
+// Several transactional steps in one message, one round trip: each in its
+// own transaction block (BEGIN ... COMMIT), in order, every commit but the
+// last asynchronous (why that is safe: step_sql.cpp). steps[i]'s
+// file_character_offset is where its file starts in the whole message (the
+// server's error positions count from there); its statements_before_file
+// counts from the BEGIN that opens it.
+struct BatchMessage {
+  std::string sql;
+  std::vector<ApplyMessage> steps;  // sql left empty
+};
+BatchMessage apply_batch_message(const HistoryTable& table, std::int64_t lock_key, const std::vector<PlanStep>& steps,
+                                 bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout);
+
+// After a batch stopped at a failing step: close its transaction block and,
+// when steps before it were committed asynchronously, make them durable.
+std::string end_batch_sql(const HistoryTable& table, bool any_committed);
 
 std::string mark_dirty_sql(const HistoryTable& table, const Migration& migration, std::string_view applied_by);
 std::string mark_applied_sql(const HistoryTable& table, const Migration& migration, long long duration_ms);

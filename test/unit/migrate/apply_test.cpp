@@ -35,6 +35,23 @@ class ScriptedDatabase final : public MigrationDatabase {
     calls.push_back((step.direction == Direction::up ? "up " : "down ") + std::to_string(step.migration->version));
     return next_result();
   }
+  // A batch takes the script's next results step by step, as the server
+  // runs its transactions: committed while they say applied.
+  BatchOutcome apply_batch(const std::vector<PlanStep>& steps, bool) override {
+    std::string call = "batch";
+    for (const auto& step : steps) call += " " + std::to_string(step.migration->version);
+    calls.push_back(call);
+    BatchOutcome batch;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      StepOutcome step = next_result();
+      if (step.result != StepResult::applied) {
+        batch.rest = step;
+        break;
+      }
+      batch.committed.push_back(step.duration);
+    }
+    return batch;
+  }
   StepOutcome apply_together(const std::vector<PlanStep>& steps, bool) override {
     std::string call = "together";
     for (const auto& step : steps) call += " " + std::to_string(step.migration->version);
@@ -107,7 +124,7 @@ BOOST_AUTO_TEST_CASE(a_fresh_database_gets_every_migration_in_order_without_a_re
   const auto outcome = apply_migrations(database, three, History{}, request());
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
   BOOST_TEST(outcome.applied == 3u);
-  BOOST_TEST(calls_of(database) == "up 1, up 2, up 3");
+  BOOST_TEST(calls_of(database) == "batch 1 2 3");
 }
 
 BOOST_AUTO_TEST_CASE(a_busy_lock_is_waited_for_then_the_step_is_applied_once) {
@@ -118,7 +135,7 @@ BOOST_AUTO_TEST_CASE(a_busy_lock_is_waited_for_then_the_step_is_applied_once) {
   const auto outcome = apply_migrations(database, three, History{}, request());
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
   BOOST_TEST(outcome.applied == 3u);
-  BOOST_TEST(calls_of(database) == "up 1, up 2, sleep, reread, up 2, sleep, reread, up 2, up 3");
+  BOOST_TEST(calls_of(database) == "batch 1 2 3, sleep, reread, batch 2 3, sleep, reread, batch 2 3");
   BOOST_TEST(database.holder_questions == 1u);  // named at once, not again within 5 s
   BOOST_TEST(database.slept <= 150ms);          // the first two delays are short (50 and 100 ms ceilings)
 }
@@ -132,7 +149,7 @@ BOOST_AUTO_TEST_CASE(a_migration_that_gave_way_to_table_locks_is_tried_again_unt
   const auto outcome = apply_migrations(database, three, History{}, request());
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
   BOOST_TEST(outcome.applied == 3u);
-  BOOST_TEST(calls_of(database) == "up 1, up 2, table holders, sleep, up 2, table holders, sleep, up 2, up 3");
+  BOOST_TEST(calls_of(database) == "batch 1 2 3, table holders, sleep, batch 2 3, table holders, sleep, batch 2 3");
   BOOST_TEST(database.slept > 0ms);
   BOOST_TEST(database.slept <= 600ms);  // 200 and 400 ms ceilings
 }
@@ -154,7 +171,7 @@ BOOST_AUTO_TEST_CASE(a_version_another_replica_applied_first_is_not_applied_agai
   const auto outcome = apply_migrations(database, three, History{}, request());
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
   BOOST_TEST(outcome.applied == 2u);  // 1 and 3; 2 was the other replica's
-  BOOST_TEST(calls_of(database) == "up 1, up 2, reread, up 3");
+  BOOST_TEST(calls_of(database) == "batch 1 2 3, reread, up 3");
 }
 
 BOOST_AUTO_TEST_CASE(a_connection_lost_mid_plan_goes_on_from_what_the_history_says) {
@@ -164,14 +181,14 @@ BOOST_AUTO_TEST_CASE(a_connection_lost_mid_plan_goes_on_from_what_the_history_sa
   not_committed.rereads = {history_read(history_of({row_for(three[0])}))};
   auto outcome = apply_migrations(not_committed, three, History{}, request());
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
-  BOOST_TEST(calls_of(not_committed) == "up 1, up 2, reread, up 2, up 3");
+  BOOST_TEST(calls_of(not_committed) == "batch 1 2 3, reread, batch 2 3");
   // It had: version 2 is never sent again.
   ScriptedDatabase committed;
   committed.step_results = {StepResult::applied, StepResult::connection_lost};
   committed.rereads = {history_read(history_of({row_for(three[0]), row_for(three[1])}))};
   outcome = apply_migrations(committed, three, History{}, request());
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
-  BOOST_TEST(calls_of(committed) == "up 1, up 2, reread, up 3");
+  BOOST_TEST(calls_of(committed) == "batch 1 2 3, reread, up 3");
 }
 
 BOOST_AUTO_TEST_CASE(a_database_that_stays_out_of_reach_ends_the_run_with_its_exit_code) {
@@ -180,7 +197,7 @@ BOOST_AUTO_TEST_CASE(a_database_that_stays_out_of_reach_ends_the_run_with_its_ex
   database.rereads = {{std::nullopt, std::nullopt, ExitCode::database_unreachable}};
   const auto outcome = apply_migrations(database, three, History{}, request());
   BOOST_TEST((outcome.exit_code == ExitCode::database_unreachable));
-  BOOST_TEST(calls_of(database) == "up 1, reread");
+  BOOST_TEST(calls_of(database) == "batch 1 2 3, reread");
 }
 
 BOOST_AUTO_TEST_CASE(a_stop_signal_ends_the_run_at_once) {
@@ -190,14 +207,14 @@ BOOST_AUTO_TEST_CASE(a_stop_signal_ends_the_run_at_once) {
   waiting.signal_during_sleep = SIGTERM;
   auto outcome = apply_migrations(waiting, three, History{}, request());
   BOOST_TEST(outcome.stop_signal.value_or(0) == SIGTERM);
-  BOOST_TEST(calls_of(waiting) == "up 1, sleep");
+  BOOST_TEST(calls_of(waiting) == "batch 1 2 3, sleep");
   // During a step.
   ScriptedDatabase applying;
   applying.step_results = {StepResult::applied, StepResult::stopped};
   outcome = apply_migrations(applying, three, History{}, request());
   BOOST_TEST(outcome.stop_signal.value_or(0) == SIGTERM);
   BOOST_TEST(outcome.applied == 1u);
-  BOOST_TEST(calls_of(applying) == "up 1, up 2");
+  BOOST_TEST(calls_of(applying) == "batch 1 2 3");
 }
 
 BOOST_AUTO_TEST_CASE(a_lock_held_past_the_lock_timeout_is_exit_5_without_sleeping_past_it) {
@@ -219,7 +236,7 @@ BOOST_AUTO_TEST_CASE(a_failed_step_stops_the_run_before_later_ones) {
   const auto outcome = apply_migrations(database, three, History{}, request());
   BOOST_TEST((outcome.exit_code == ExitCode::migration_failed));
   BOOST_TEST(outcome.applied == 1u);
-  BOOST_TEST(calls_of(database) == "up 1, up 2");
+  BOOST_TEST(calls_of(database) == "batch 1 2 3");
 }
 
 BOOST_AUTO_TEST_CASE(repair_removes_the_dirty_mark_first_or_refuses) {
@@ -235,7 +252,7 @@ BOOST_AUTO_TEST_CASE(repair_removes_the_dirty_mark_first_or_refuses) {
   repaired.repairable = [](long long version) { return version == 2; };
   outcome = apply_migrations(repaired, three, dirty, repair);
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
-  BOOST_TEST(calls_of(repaired) == "repair 2, up 2, up 3");
+  BOOST_TEST(calls_of(repaired) == "repair 2, batch 2 3");
   // Without --repair a dirty version refuses the whole plan.
   ScriptedDatabase untouched;
   outcome = apply_migrations(untouched, three, dirty, request());
@@ -275,5 +292,25 @@ BOOST_AUTO_TEST_CASE(going_down_reverts_newest_first) {
   down.plan.target = 1;
   const auto outcome = apply_migrations(database, three, applied_all(three), down);
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
-  BOOST_TEST(calls_of(database) == "down 3, down 2");
+  BOOST_TEST(calls_of(database) == "batch 3 2");
+}
+
+// A no-transaction migration cannot share a message: it ends the batch
+// before it and runs alone, and the steps after it form the next batch.
+BOOST_AUTO_TEST_CASE(a_no_transaction_migration_ends_a_batch_and_runs_alone) {
+  std::vector<Migration> set = embedded({1, 2, 3, 4, 5});
+  set[2] = numbered(3, "CREATE INDEX CONCURRENTLY i3 ON t1 (x);\n", false, true);
+  ScriptedDatabase database;
+  const auto outcome = apply_migrations(database, set, History{}, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(outcome.applied == 5u);
+  BOOST_TEST(calls_of(database) == "batch 1 2, up 3, batch 4 5");
+}
+
+// One pending step is sent as it always was: alone, in one statement list.
+BOOST_AUTO_TEST_CASE(a_single_pending_step_is_not_a_batch) {
+  ScriptedDatabase database;
+  const auto outcome = apply_migrations(database, three, history_of({row_for(three[0]), row_for(three[1])}), request());
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(calls_of(database) == "up 3");
 }

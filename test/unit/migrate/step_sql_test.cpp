@@ -46,7 +46,8 @@ BOOST_AUTO_TEST_CASE(apply_up_message_holds_lock_guard_version_guard_file_and_re
   BOOST_TEST(!contains(message.sql, "CREATE TABLE IF NOT EXISTS"), message.sql);
   BOOST_TEST(contains(message.sql, "INSERT INTO \"dbinit_schema_history\""), message.sql);
   BOOST_TEST(contains(message.sql, "VALUES (7, 'add_users', '" + m.checksum + "', 'applied'"), message.sql);
-  BOOST_TEST(contains(message.sql, "'host-1 o''clock');"), message.sql);
+  // The record returns the duration the server measured (a batch logs it).
+  BOOST_TEST(contains(message.sql, "'host-1 o''clock') RETURNING duration_ms;"), message.sql);
   // Lock first, then the version check, then the file, then the record.
   BOOST_TEST(message.sql.find("advisory_xact_lock") < message.sql.find("DBI02"));
   BOOST_TEST(message.sql.find("DBI02") < message.sql.find(m.up.sql));
@@ -118,7 +119,7 @@ BOOST_AUTO_TEST_CASE(apply_down_message_checks_presence_and_deletes_the_row) {
              message.sql);
   BOOST_TEST(contains(message.sql, "DROP TABLE e;"), message.sql);
   BOOST_TEST(!contains(message.sql, "CREATE TABLE e"), message.sql);
-  BOOST_TEST(contains(message.sql, "DELETE FROM \"dbinit_schema_history\" WHERE version = 5;"), message.sql);
+  BOOST_TEST(contains(message.sql, "DELETE FROM \"dbinit_schema_history\" WHERE version = 5 RETURNING "), message.sql);
   const auto statements = split_statements(message.sql);
   BOOST_TEST_REQUIRE(statements.size() == 3u);
   BOOST_TEST(statements[message.statements_before_file].text == "DROP TABLE e");
@@ -134,4 +135,64 @@ BOOST_AUTO_TEST_CASE(bookkeeping_statements_name_the_version) {
   BOOST_TEST(contains(applied, "SET state = 'applied'"), applied);
   BOOST_TEST(contains(applied, "duration_ms = 1234"), applied);
   BOOST_TEST(contains(applied, "WHERE version = 9"), applied);
+}
+
+namespace {
+
+std::vector<PlanStep> up_steps(const std::vector<Migration>& migrations) {
+  std::vector<PlanStep> steps;
+  for (const auto& m : migrations) steps.push_back({&m, Direction::up});
+  return steps;
+}
+
+std::size_t count_of(std::string_view text, std::string_view needle) {
+  std::size_t count = 0;
+  for (auto at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1)) ++count;
+  return count;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_batch_gives_each_step_its_own_transaction_and_one_durable_commit) {
+  const auto table = table_ok("dbinit_schema_history");
+  const std::vector<Migration> migrations{migration(1, "a", "CREATE TABLE a (x int);\n"),
+                                          migration(2, "b", "CREATE TABLE b (x int)"),
+                                          migration(3, "c", "-- ends in a comment\nCREATE TABLE c (x int); -- c")};
+  const auto batch = apply_batch_message(table, lock_key(table), up_steps(migrations), true, "me", 2s);
+  BOOST_TEST(count_of(batch.sql, "BEGIN;\n") == 3u);
+  BOOST_TEST(count_of(batch.sql, "\nCOMMIT;\n") == 3u);
+  BOOST_TEST(count_of(batch.sql, "pg_try_advisory_xact_lock") == 3u);
+  BOOST_TEST(count_of(batch.sql, "CREATE TABLE IF NOT EXISTS") == 1u);  // the history table, in the first only
+  // Asynchronous commits for all but the last, which is durable.
+  BOOST_TEST(count_of(batch.sql, "SET LOCAL synchronous_commit = off;") == 2u);
+  BOOST_TEST(batch.sql.rfind("SET LOCAL synchronous_commit = off;") < batch.sql.find("VALUES (2, 'b'"));
+  BOOST_TEST(batch.sql.rfind("BEGIN;") > batch.sql.rfind("SET LOCAL synchronous_commit"));
+  // In order, each file between its lock and its record.
+  BOOST_TEST(batch.sql.find("CREATE TABLE a") < batch.sql.find("VALUES (1, 'a'"));
+  BOOST_TEST(batch.sql.find("VALUES (1, 'a'") < batch.sql.find("CREATE TABLE b"));
+  BOOST_TEST(batch.sql.find("VALUES (2, 'b'") < batch.sql.find("CREATE TABLE c"));
+  BOOST_TEST_REQUIRE(batch.steps.size() == 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    BOOST_TEST(text_at_character(batch.sql, batch.steps[i].file_character_offset).starts_with(migrations[i].up.sql));
+    BOOST_TEST(batch.steps[i].sql.empty());
+  }
+  // Counted from each step's BEGIN: the file's first statement.
+  const auto statements = split_statements(batch.sql);
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    while (statements[begin].text != "BEGIN") ++begin;
+    BOOST_TEST(statements[begin + batch.steps[i].statements_before_file].text.starts_with(
+                   std::string("CREATE TABLE ") + static_cast<char>('a' + i)),
+               statements[begin + batch.steps[i].statements_before_file].text);
+    ++begin;
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ending_a_stopped_batch_makes_earlier_commits_durable) {
+  const auto table = table_ok("app.history");
+  BOOST_TEST(end_batch_sql(table, false) == "ROLLBACK;");
+  const auto ended = end_batch_sql(table, true);
+  BOOST_TEST(ended.starts_with("ROLLBACK;"));
+  BOOST_TEST(contains(ended, "UPDATE \"app\".\"history\" SET state = state WHERE version = (SELECT max(version) FROM "
+                             "\"app\".\"history\")"), ended);
 }
