@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include "core/text.hpp"
 
@@ -10,20 +9,83 @@ namespace dbinit {
 
 namespace {
 
-// Built on first use, not at start-up: compiling a std::regex costs more
-// than the rest of a no-op start, and most runs never log a connection string.
-// user:password@ in a URI; the user part cannot contain ':' '@' '/'.
-const std::regex& uri_password() {
-  static const std::regex pattern(R"(((?:postgres|postgresql)://[^:@/\s]*:)([^@\s]*)@)", std::regex::icase);
-  return pattern;
-}
-// password=value, quoted or bare, in a key=value string or libpq message.
-const std::regex& keyword_password() {
-  static const std::regex pattern(R"((\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+))", std::regex::icase);
-  return pattern;
+bool is_word_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+
+bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::string_view prefix) {
+  return text.size() - at >= prefix.size() && lower(text.substr(at, prefix.size())) == prefix;
 }
 
-bool is_word_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+// user:password@ after postgres:// or postgresql://; the user part cannot
+// contain ':' '@' '/' or blanks, the password neither '@' nor blanks. Where
+// the password ends at `end` (its '@'), 0 when there is none at `at`.
+std::size_t uri_password_at(std::string_view text, std::size_t at, std::size_t& password_start) {
+  std::size_t i = at;
+  if (starts_with_ignoring_case(text, at, "postgresql://")) i += 13;
+  else if (starts_with_ignoring_case(text, at, "postgres://")) i += 11;
+  else return 0;
+  while (i < text.size() && text[i] != ':' && text[i] != '@' && text[i] != '/' && !is_space(text[i])) ++i;
+  if (i == text.size() || text[i] != ':') return 0;
+  password_start = ++i;
+  while (i < text.size() && text[i] != '@' && !is_space(text[i])) ++i;
+  return i < text.size() && text[i] == '@' ? i : 0;
+}
+
+std::string replace_uri_passwords(std::string_view text) {
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t password_start = 0;
+    if (const auto end = uri_password_at(text, at, password_start)) {
+      out.append(text.substr(at, password_start - at)).append(redacted);
+      at = end;  // the '@' stays
+    } else {
+      out += text[at++];
+    }
+  }
+  return out;
+}
+
+// password=value as a whole word, blanks around '=' allowed: a quoted value
+// (backslash escapes, the first unescaped quote ends it) or else a bare one
+// (up to a blank or '&'). Where the value ends, 0 when there is none at `at`.
+std::size_t keyword_password_at(std::string_view text, std::size_t at, std::size_t& value_start) {
+  if (at > 0 && is_word_character(text[at - 1])) return 0;
+  if (!starts_with_ignoring_case(text, at, "password")) return 0;
+  std::size_t i = at + 8;
+  while (i < text.size() && is_space(text[i])) ++i;
+  if (i == text.size() || text[i] != '=') return 0;
+  ++i;
+  while (i < text.size() && is_space(text[i])) ++i;
+  value_start = i;
+  if (i < text.size() && text[i] == '\'') {
+    for (std::size_t j = i + 1; j < text.size(); ++j) {
+      if (text[j] == '\'') return j + 1;
+      if (text[j] == '\\') {
+        // An escape takes any next character but a line break.
+        if (j + 1 == text.size() || text[j + 1] == '\n' || text[j + 1] == '\r') break;
+        ++j;
+      }
+    }
+  }
+  while (i < text.size() && text[i] != '&' && !is_space(text[i])) ++i;
+  return i > value_start ? i : 0;
+}
+
+std::string replace_keyword_passwords(std::string_view text) {
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t value_start = 0;
+    if (const auto end = keyword_password_at(text, at, value_start)) {
+      out.append(text.substr(at, value_start - at)).append(redacted);
+      at = end;
+    } else {
+      out += text[at++];
+    }
+  }
+  return out;
+}
+
 
 // A very short password ("pw") would otherwise shred ordinary words in every
 // message ("database"); those are replaced only where they stand alone.
@@ -44,12 +106,11 @@ void replace_all(std::string& text, std::string_view needle) {
 }  // namespace
 
 std::string redact_connection_patterns(std::string_view text) {
-  // Most lines name no connection string: skip the regex work for them.
+  // Most lines name no connection string: skip the scanning for them.
   const std::string lowered = lower(text);
   if (lowered.find("://") == std::string::npos && lowered.find("password") == std::string::npos)
     return std::string(text);
-  std::string out = std::regex_replace(std::string(text), uri_password(), "$1" + std::string(redacted) + "@");
-  return std::regex_replace(out, keyword_password(), "$1" + std::string(redacted));
+  return replace_keyword_passwords(replace_uri_passwords(text));
 }
 
 void Redactor::add_secret(std::string_view secret) {

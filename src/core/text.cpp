@@ -11,6 +11,17 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+bool contains_word(std::string_view text, std::string_view word) {
+  const std::string lowered = lower(text);
+  auto is_word_character = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (auto at = lowered.find(word); at != std::string::npos; at = lowered.find(word, at + 1)) {
+    const auto end = at + word.size();
+    if ((at == 0 || !is_word_character(lowered[at - 1])) && (end == lowered.size() || !is_word_character(lowered[end])))
+      return true;
+  }
+  return false;
+}
+
 std::string single_line(std::string_view message) {
   // Lines joined with "; ", each trimmed: libpq indents its hints with a tab.
   std::string out;

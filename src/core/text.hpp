@@ -8,6 +8,10 @@ namespace dbinit {
 // ASCII lower case (identifiers, units, keywords; never user data).
 std::string lower(std::string_view text);
 
+// Whether `word` (lower case) stands in `text` as a whole word, in any case:
+// not inside a longer word of letters, digits and '_'.
+bool contains_word(std::string_view text, std::string_view word);
+
 // Several lines (libpq's messages end with a newline and may span lines)
 // joined into one with "; ", blanks trimmed, tabs made spaces.
 std::string single_line(std::string_view message);

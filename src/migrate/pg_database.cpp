@@ -1,10 +1,10 @@
 #include "migrate/pg_database.hpp"
 
 #include <cstdlib>
-#include <regex>
 
 #include "core/backoff.hpp"
 #include "core/duration.hpp"
+#include "core/text.hpp"
 
 #include "log/log.hpp"
 #include "migrate/error_location.hpp"
@@ -227,9 +227,7 @@ StepOutcome PgMigrationDatabase::apply_without_transaction(const PlanStep& step,
 // it waits as long as it needs. Any other statement gives way as a
 // transactional migration does, alone: the statements before it stay done.
 QueryOutcome PgMigrationDatabase::run_without_transaction(std::string_view statement, const std::string& file) {
-  static const std::regex concurrently(R"(\bconcurrently\b)", std::regex::icase);
-  const bool gives_way = table_lock_timeout_.count() > 0 && !std::regex_search(statement.begin(), statement.end(),
-                                                                               concurrently);
+  const bool gives_way = table_lock_timeout_.count() > 0 && !contains_word(statement, "concurrently");
   const Milliseconds wanted = gives_way ? table_lock_timeout_ : Milliseconds(0);
   QueryOutcome outcome;
   if (session_lock_timeout_ != wanted) {

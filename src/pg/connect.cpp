@@ -36,8 +36,20 @@ PgConnection start_connection(const ConnectionTarget& target) {
   PgConnection connection(PQconnectStartParams(keywords.data(), values.data(), 1));
   // Server notices ("relation already exists, skipping") go to the log, not
   // straight to stderr where they would interleave with the app's output.
+  // noexcept: libpq (C) calls it, and the static build keeps no unwind
+  // tables for C code (cmake/static.cmake); a failure to log is no reason
+  // to stop.
   if (connection)
-    PQsetNoticeProcessor(connection.get(), [](void*, const char* message) { log::debug(log::Phase::migrate, single_line(message)); }, nullptr);
+    PQsetNoticeProcessor(
+        connection.get(),
+        [](void*, const char* message) noexcept {
+          try {
+            log::debug(log::Phase::migrate, single_line(message));
+          } catch (...) {
+            // Harmless: only the notice is lost.
+          }
+        },
+        nullptr);
   return connection;
 }
 

@@ -26,3 +26,12 @@ BOOST_AUTO_TEST_CASE(printable_keeps_user_input_on_one_line) {
   BOOST_TEST(printable(std::string("x\0y\x1b\x7f", 5)) == "x\\x00y\\x1b\\x7f");
   BOOST_TEST(printable("caf\xc3\xa9 ok") == "caf\xc3\xa9 ok");  // UTF-8 stays as it is
 }
+
+BOOST_AUTO_TEST_CASE(contains_word_finds_whole_words_in_any_case) {
+  BOOST_TEST(contains_word("CREATE INDEX CONCURRENTLY i ON t (x)", "concurrently"));
+  BOOST_TEST(contains_word("concurrently", "concurrently"));
+  BOOST_TEST(contains_word("x(concurrently)", "concurrently"));
+  BOOST_TEST(!contains_word("CREATE TABLE concurrently_built (x int)", "concurrently"));
+  BOOST_TEST(!contains_word("SELECT not_concurrently", "concurrently"));
+  BOOST_TEST(!contains_word("", "concurrently"));
+}
