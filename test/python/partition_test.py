@@ -61,7 +61,10 @@ class SilentPartition(unittest.TestCase):
         self.addCleanup(self.partition.heal)  # before the cluster stops (cleanups run last-in first)
         self.directory = pathlib.Path(tempfile.mkdtemp(prefix="dbinit-partition-"))
         self.addCleanup(shutil.rmtree, self.directory, ignore_errors=True)
-        (self.directory / "0001_slow.up.sql").write_text("SELECT pg_sleep(2);\nCREATE TABLE slow_done (x integer);\n")
+        # One batch: the partition strikes while 0002 runs, after 0001's commit.
+        (self.directory / "0001_before.up.sql").write_text("CREATE TABLE before_slow (x integer);\n")
+        (self.directory / "0002_slow.up.sql").write_text("SELECT pg_sleep(2);\nCREATE TABLE slow_done (x integer);\n")
+        (self.directory / "0003_after.up.sql").write_text("CREATE TABLE after_slow (x integer);\n")
         self.database = self.cluster.create_database("partitioned")
 
     def start_migration(self, wait_timeout):
@@ -105,7 +108,7 @@ class SilentPartition(unittest.TestCase):
         self.assertNotIn("rolled back", log)
         # The server had the whole message and committed it: the history says
         # so, and the next start does not apply it again.
-        self.assertEqual(self.history(), [(1, "applied")])
+        self.assertEqual(self.history(), [(1, "applied"), (2, "applied"), (3, "applied")])
         again = subprocess.run([dbinit_binary(), "--migrations-dir", str(self.directory), "migrate"],
                                env=self.cluster.environ(self.database), capture_output=True, text=True)
         self.assertEqual(again.returncode, 0, again.stderr)
@@ -121,7 +124,7 @@ class SilentPartition(unittest.TestCase):
         self.assertEqual(code, 0, log)
         self.assertLess(self.noticed_after(partitioned_at), DEAD_LINK + 2.0, log)
         self.assertIn("whether the server committed it is unknown", log)
-        self.assertEqual(self.history(), [(1, "applied")])
+        self.assertEqual(self.history(), [(1, "applied"), (2, "applied"), (3, "applied")])
         self.assertEqual(self.cluster.sql(self.database, "SELECT count(*) FROM slow_done"), [(0,)])
 
     def test_a_stop_signal_acts_within_a_second_whatever_the_network_does(self):
