@@ -19,7 +19,7 @@ bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::strin
 
 // user:password@ after postgres:// or postgresql://; the user part cannot
 // contain ':' '@' '/' or blanks, the password neither '@' nor blanks. Where
-// the password ends at `end` (its '@'), 0 when there is none at `at`.
+// the password ends (its '@', which stays), 0 when there is none at `at`.
 std::size_t uri_password_at(std::string_view text, std::size_t at, std::size_t& password_start) {
   std::size_t i = at;
   if (starts_with_ignoring_case(text, at, "postgresql://")) i += 13;
@@ -30,20 +30,6 @@ std::size_t uri_password_at(std::string_view text, std::size_t at, std::size_t& 
   password_start = ++i;
   while (i < text.size() && text[i] != '@' && !is_space(text[i])) ++i;
   return i < text.size() && text[i] == '@' ? i : 0;
-}
-
-std::string replace_uri_passwords(std::string_view text) {
-  std::string out;
-  for (std::size_t at = 0; at < text.size();) {
-    std::size_t password_start = 0;
-    if (const auto end = uri_password_at(text, at, password_start)) {
-      out.append(text.substr(at, password_start - at)).append(redacted);
-      at = end;  // the '@' stays
-    } else {
-      out += text[at++];
-    }
-  }
-  return out;
 }
 
 // password=value as a whole word, blanks around '=' allowed: a quoted value
@@ -72,12 +58,15 @@ std::size_t keyword_password_at(std::string_view text, std::size_t at, std::size
   return i > value_start ? i : 0;
 }
 
-std::string replace_keyword_passwords(std::string_view text) {
+// Every match of `secret_at` in text, leftmost first and never overlapping,
+// with its secret part (from secret_start to the match's end) replaced.
+using SecretMatcher = std::size_t (*)(std::string_view text, std::size_t at, std::size_t& secret_start);
+std::string replace_secrets(std::string_view text, SecretMatcher secret_at) {
   std::string out;
   for (std::size_t at = 0; at < text.size();) {
-    std::size_t value_start = 0;
-    if (const auto end = keyword_password_at(text, at, value_start)) {
-      out.append(text.substr(at, value_start - at)).append(redacted);
+    std::size_t secret_start = 0;
+    if (const auto end = secret_at(text, at, secret_start)) {
+      out.append(text.substr(at, secret_start - at)).append(redacted);
       at = end;
     } else {
       out += text[at++];
@@ -85,7 +74,6 @@ std::string replace_keyword_passwords(std::string_view text) {
   }
   return out;
 }
-
 
 // A very short password ("pw") would otherwise shred ordinary words in every
 // message ("database"); those are replaced only where they stand alone.
@@ -110,7 +98,7 @@ std::string redact_connection_patterns(std::string_view text) {
   const std::string lowered = lower(text);
   if (lowered.find("://") == std::string::npos && lowered.find("password") == std::string::npos)
     return std::string(text);
-  return replace_keyword_passwords(replace_uri_passwords(text));
+  return replace_secrets(replace_secrets(text, uri_password_at), keyword_password_at);
 }
 
 void Redactor::add_secret(std::string_view secret) {
