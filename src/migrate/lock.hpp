@@ -28,9 +28,14 @@ inline constexpr std::string_view applied_elsewhere_sqlstate = "DBI02";  // anot
 // transaction-level lock or raise DBI01, then check the version is still
 // pending (expect_recorded: still applied, when going down) or raise DBI02,
 // then limit the migration's waits for table locks (SET LOCAL lock_timeout;
-// zero: no limit).
+// zero: no limit). table_may_be_missing: the history table is created after
+// this statement; otherwise the check reads it without asking first.
 std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long long version, bool expect_recorded,
-                               Milliseconds table_lock_timeout);
+                               bool table_may_be_missing, Milliseconds table_lock_timeout);
+
+// The milliseconds since the migration's transaction began, as SQL (it
+// reads what lock_and_check_sql recorded).
+std::string migration_duration_sql();
 
 // A statement gave up waiting for a table lock (lock_timeout), or the server
 // chose it as a deadlock's victim: rolled back, nothing changed, try again.

@@ -9,7 +9,7 @@ namespace dbinit {
 ApplyMessage apply_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
                               bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout) {
   ApplyMessage message;
-  message.sql = lock_and_check_sql(table, lock_key, migration.version, false, table_lock_timeout);
+  message.sql = lock_and_check_sql(table, lock_key, migration.version, false, create_table, table_lock_timeout);
   message.statements_before_file = 1;
   if (create_table) {
     message.sql += create_table_sql(table);
@@ -22,7 +22,7 @@ ApplyMessage apply_up_message(const HistoryTable& table, std::int64_t lock_key, 
                  " (version, name, checksum, state, duration_ms, applied_by) VALUES (" +
                  std::to_string(migration.version) + ", " + quote_literal(migration.name) + ", " +
                  quote_literal(migration.checksum) +
-                 ", 'applied', (extract(epoch FROM pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000)::integer, " +
+                 ", 'applied', " + migration_duration_sql() + ", " +
                  quote_literal(applied_by) + ") RETURNING duration_ms;";
   return message;
 }
@@ -30,12 +30,12 @@ ApplyMessage apply_up_message(const HistoryTable& table, std::int64_t lock_key, 
 ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
                                 Milliseconds table_lock_timeout) {
   ApplyMessage message;
-  message.sql = lock_and_check_sql(table, lock_key, migration.version, true, table_lock_timeout);
+  message.sql = lock_and_check_sql(table, lock_key, migration.version, true, false, table_lock_timeout);
   message.statements_before_file = 1;
   message.file_character_offset = character_count(message.sql);
   message.sql += migration.down->sql;
   message.sql += "\n;\nDELETE FROM " + table.qualified + " WHERE version = " + std::to_string(migration.version) +
-                 " RETURNING (extract(epoch FROM pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000)::integer;";
+                 " RETURNING " + migration_duration_sql() + ";";
   return message;
 }
 
@@ -56,6 +56,7 @@ ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key
 BatchMessage apply_batch_message(const HistoryTable& table, std::int64_t lock_key, const std::vector<PlanStep>& steps,
                                  bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout) {
   BatchMessage batch;
+  std::size_t characters = 0;  // of batch.sql, counted as it grows: it may hold thousands of files
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const PlanStep& step = steps[i];
     const bool last = i + 1 == steps.size();
@@ -65,8 +66,10 @@ BatchMessage apply_batch_message(const HistoryTable& table, std::int64_t lock_ke
                                : apply_down_message(table, lock_key, *step.migration, table_lock_timeout);
     const std::string opening = last ? "BEGIN;\n" : "BEGIN;\nSET LOCAL synchronous_commit = off;\n";
     message.statements_before_file += last ? 1 : 2;
-    message.file_character_offset += character_count(batch.sql) + character_count(opening);
-    batch.sql += opening + message.sql + "\nCOMMIT;\n";
+    message.file_character_offset += characters + character_count(opening);
+    const std::string part = opening + message.sql + "\nCOMMIT;\n";
+    characters += character_count(part);
+    batch.sql += part;
     message.sql.clear();  // the text is the batch's
     batch.steps.push_back(std::move(message));
   }
