@@ -78,13 +78,18 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
   // server's scanner; a stray ')' does not go below zero.
   int paren_depth = 0;
   std::string previous_word;
+  // Just past the last dollar quote: its closing '$' ends a token, so a word
+  // right after it starts an identifier ("$t$x$t$pag$$" is a quote, then
+  // the identifier pag$$; found by fuzzing against PostgreSQL's scanner).
+  std::size_t quote_end = 0;
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
     // An identifier starts with a letter, '_' or any non-ASCII byte, and
     // holds '$': "a$b$" is one identifier, not a dollar quote (found by
     // fuzzing: "SELECT \xff$tag$; ..." lost its statements to a quote).
     const auto byte = static_cast<unsigned char>(c);
-    if ((std::isalpha(byte) || c == '_' || byte >= 0x80) && (i == 0 || !is_identifier_char(sql[i - 1]))) {
+    if ((std::isalpha(byte) || c == '_' || byte >= 0x80) &&
+        (i == 0 || i == quote_end || !is_identifier_char(sql[i - 1]))) {
       std::size_t end = i;
       while (end < sql.size() && is_identifier_char(sql[end])) ++end;
       std::string word(sql.substr(i, end - i));
@@ -115,6 +120,7 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
       const auto tag = sql.substr(i, tag_length);
       const auto close = sql.find(tag, i + tag_length);
       i = close == std::string_view::npos ? sql.size() : close + tag_length - 1;
+      quote_end = i + 1;
     } else if (c == '(') {
       ++paren_depth;
     } else if (c == ')') {

@@ -213,3 +213,15 @@ BOOST_AUTO_TEST_CASE(a_dollar_inside_an_identifier_does_not_open_a_quote) {
   BOOST_TEST(texts_of("SELECT \xc3\xa9t\xc3\xa9$t$; SELECT 2") == Texts({"SELECT \xc3\xa9t\xc3\xa9$t$", "SELECT 2"}),
              boost::test_tools::per_element());
 }
+
+// Found by the fuzzer against PostgreSQL's scanner (test/fuzz/regressions/
+// sql_split/identifier_right_after_a_dollar_quote): the '$' closing a dollar
+// quote ends a token, so the word right after it is an identifier that may
+// hold '$', not the opening of another quote.
+BOOST_AUTO_TEST_CASE(a_word_right_after_a_dollar_quote_is_an_identifier) {
+  BOOST_TEST(texts_of("SELECT $t$ ; $t$pag$$; SELECT 2; SELECT 3") ==
+                 Texts({"SELECT $t$ ; $t$pag$$", "SELECT 2", "SELECT 3"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(texts_of("SELECT $a$x$a$$b$y;$b$; SELECT 2") == Texts({"SELECT $a$x$a$$b$y;$b$", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
