@@ -196,9 +196,13 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
       for (const auto duration : sent.committed) done(plan->steps[next_step], duration);
       if (sent.rest.result == StepResult::applied) continue;
       if (sent.committed.size() == batch.size()) {
-        // Stopped once the server had committed the whole batch.
-        log::warn(phase, "stopped by signal; every migration sent had been committed");
-        return stopped(database.stop_signal());
+        // Stopped, or the link broke, once the server had committed the
+        // whole batch: nothing of it is left to do.
+        if (sent.rest.result == StepResult::stopped) {
+          log::warn(phase, "stopped by signal; every migration sent had been committed");
+          return stopped(database.stop_signal());
+        }
+        continue;
       }
       batch_rest = sent.rest;
     }
