@@ -394,7 +394,7 @@ std::string help_text() {
     out << "\n";
   }
   out << "  -h, --help                    show this help\n"
-         "  -v, --version                 show the version and the migration set (source, versions, digest)\n"
+         "  -v, --version                 show the version, the built-in CAs and the migration set\n"
          "\n"
          "Exit codes: 0 success (or COMMAND's own code), 1 status: migrations pending, 2 usage or configuration\n"
          "error, 3 database not reachable, 4 migration failed, 5 migration lock timeout, 6 applied migrations\n"
