@@ -1,15 +1,12 @@
 #include "core/redact.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/text.hpp"
 
 namespace dbinit {
 
 namespace {
-
-bool is_word_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
 
@@ -80,9 +77,7 @@ std::string replace_secrets(std::string_view text, SecretMatcher secret_at) {
 void replace_all(std::string& text, std::string_view needle) {
   const bool whole_words_only = needle.size() < 6;
   for (auto at = text.find(needle); at != std::string::npos;) {
-    const auto end = at + needle.size();
-    const bool alone = (at == 0 || !is_word_character(text[at - 1])) && (end >= text.size() || !is_word_character(text[end]));
-    if (whole_words_only && !alone) {
+    if (whole_words_only && !stands_alone(text, at, needle.size())) {
       at = text.find(needle, at + 1);
       continue;
     }

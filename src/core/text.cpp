@@ -11,14 +11,17 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+bool is_word_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+bool stands_alone(std::string_view text, std::size_t at, std::size_t length) {
+  const auto end = at + length;
+  return (at == 0 || !is_word_character(text[at - 1])) && (end >= text.size() || !is_word_character(text[end]));
+}
+
 bool contains_word(std::string_view text, std::string_view word) {
   const std::string lowered = lower(text);
-  auto is_word_character = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  for (auto at = lowered.find(word); at != std::string::npos; at = lowered.find(word, at + 1)) {
-    const auto end = at + word.size();
-    if ((at == 0 || !is_word_character(lowered[at - 1])) && (end == lowered.size() || !is_word_character(lowered[end])))
-      return true;
-  }
+  for (auto at = lowered.find(word); at != std::string::npos; at = lowered.find(word, at + 1))
+    if (stands_alone(lowered, at, word.size())) return true;
   return false;
 }
 

@@ -8,8 +8,13 @@ namespace dbinit {
 // ASCII lower case (identifiers, units, keywords; never user data).
 std::string lower(std::string_view text);
 
-// Whether `word` (lower case) stands in `text` as a whole word, in any case:
-// not inside a longer word of letters, digits and '_'.
+// A letter, digit or '_' (ASCII): what \b in a regular expression counts.
+bool is_word_character(char c);
+
+// Whether text[at, at + length) is not inside a longer word.
+bool stands_alone(std::string_view text, std::size_t at, std::size_t length);
+
+// Whether `word` (lower case) stands in `text` as a whole word, in any case.
 bool contains_word(std::string_view text, std::string_view word);
 
 // Several lines (libpq's messages end with a newline and may span lines)

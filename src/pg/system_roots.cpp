@@ -125,8 +125,8 @@ int built_in_root_count() {
   return certificates ? sk_X509_num(certificates) : 0;
 }
 
-std::optional<std::string> apply_system_roots(ConnectionTarget& target) {
-  const auto use = system_roots_use(parse_conninfo(target.conninfo), std::getenv("PGSSLROOTCERT"), std::getenv("PGSSLMODE"));
+std::optional<std::string> apply_system_roots(ConnectionTarget& target, const ConnInfo& parsed) {
+  const auto use = system_roots_use(parsed, std::getenv("PGSSLROOTCERT"), std::getenv("PGSSLMODE"));
   if (!use.wanted) return std::nullopt;
   if (use.refusal) return use.refusal;
   const RootsFile& file = built_in_roots_file();

@@ -36,8 +36,9 @@ const RootsFile& built_in_roots_file();
 // How many certificates the built-in bundle holds (0: it is unreadable).
 int built_in_root_count();
 
-// Points `target` at the built-in CAs when its connection string asks for
-// sslrootcert=system; the reason when it cannot (a weak sslmode, no /proc).
-std::optional<std::string> apply_system_roots(ConnectionTarget& target);
+// Points `target` at the built-in CAs when its connection string (`parsed`,
+// read once by the caller) asks for sslrootcert=system; the reason when it
+// cannot (a weak sslmode, no /proc).
+std::optional<std::string> apply_system_roots(ConnectionTarget& target, const ConnInfo& parsed);
 
 }  // namespace dbinit

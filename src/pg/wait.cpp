@@ -78,11 +78,12 @@ Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop)
 }
 
 WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop) {
-  if (auto problem = parse_conninfo(settings.target.conninfo).error) {
-    log::error(phase, "the database URL is not a valid libpq connection string: " + *problem);
+  const ConnInfo parsed = parse_conninfo(settings.target.conninfo);
+  if (parsed.error) {
+    log::error(phase, "the database URL is not a valid libpq connection string: " + *parsed.error);
     return {std::nullopt, to_int(ExitCode::database_unreachable)};
   }
-  if (auto refusal = apply_system_roots(settings.target)) {
+  if (auto refusal = apply_system_roots(settings.target, parsed)) {
     log::error(phase, *refusal);
     return {std::nullopt, to_int(ExitCode::database_unreachable)};
   }
