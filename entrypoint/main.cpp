@@ -31,8 +31,8 @@ void start_logging(const Config& config, const std::vector<std::string>& warning
   for (const auto& warning : warnings) log::warn(log::Phase::config, warning);
 }
 
-int run_phases(const Config& config, StopSignals& stop) {
-  const Phases phases = phases_for(config);
+// Wait and migrate, as phases_for() decided; 0 when they succeeded.
+int run_phases(const Config& config, const Phases& phases, StopSignals& stop) {
   // The migration set is read and checked before any connection.
   std::optional<MigrationSet> migrations;
   if (phases.migrate) {
@@ -52,9 +52,22 @@ int run_phases(const Config& config, StopSignals& stop) {
       if (code != 0) return code;
     }
   }
-  if (!phases.hand_off) return to_int(ExitCode::ok);
-  if (auto signal = stop.received()) return exit_code_for_signal(*signal);
-  return to_int(hand_off(config.command_argv, stop));
+  return to_int(ExitCode::ok);
+}
+
+// The phases and, in exec mode, the hand-off: the process becomes COMMAND.
+int run(const Config& config, const Phases& phases, bool hands_off) {
+  try {
+    StopSignals stop;
+    const int code = run_phases(config, phases, stop);
+    if (code != 0 || !hands_off) return code;
+    if (auto signal = stop.received()) return exit_code_for_signal(*signal);
+    return to_int(hand_off(config.command_argv, stop));
+  } catch (const std::exception& failure) {
+    // Only the system refusing dbinit itself ends up here (signalfd, memory).
+    log::error(log::Phase::config, std::string("internal error: ") + failure.what());
+    return to_int(ExitCode::internal);
+  }
 }
 
 }  // namespace
@@ -68,17 +81,15 @@ int main(int argc, char** argv) {
   }
   const Config& config = *parsed.config;
   if (auto tool_exit_code = run_tool(config, embedded_migration_files())) return *tool_exit_code;
-  // Supervise mode forks here, before the logging core or a connection
-  // exists: the parent stays resident as init, the child goes on below.
-  if (auto supervisor_exit_code = supervise_if_needed(config.supervise, config.log, config.command == Command::run))
-    return *supervisor_exit_code;
   start_logging(config, parsed.warnings);
-  try {
-    StopSignals stop;
-    return run_phases(config, stop);
-  } catch (const std::exception& failure) {
-    // Only the system refusing dbinit itself ends up here (signalfd, memory).
-    log::error(log::Phase::config, std::string("internal error: ") + failure.what());
-    return to_int(ExitCode::internal);
-  }
+  const Phases phases = phases_for(config);
+  // Supervise mode forks here, before the logging core or a connection
+  // exists: the parent stays resident as init, a child runs the phases, and
+  // the parent starts COMMAND itself once they succeeded.
+  SupervisedRun supervised;
+  if (phases.hand_off) supervised.command = config.command_argv;
+  if (phases.wait || phases.migrate) supervised.phases = [&] { return run(config, phases, false); };
+  if (auto supervisor_exit_code = supervise_if_needed(config.supervise, config.log, supervised))
+    return *supervisor_exit_code;
+  return run(config, phases, phases.hand_off);
 }

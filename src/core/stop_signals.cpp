@@ -10,14 +10,22 @@ namespace dbinit {
 
 namespace {
 
+constexpr int stop_signal_numbers[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+
 sigset_t stop_signal_set() {
   sigset_t set;
   sigemptyset(&set);
-  for (int signal_number : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) sigaddset(&set, signal_number);
+  for (int signal_number : stop_signal_numbers) sigaddset(&set, signal_number);
   return set;
 }
 
 }  // namespace
+
+bool is_stop_signal(int signal_number) {
+  for (int stop_signal : stop_signal_numbers)
+    if (signal_number == stop_signal) return true;
+  return false;
+}
 
 StopSignals::StopSignals() {
   const sigset_t set = stop_signal_set();

@@ -13,6 +13,9 @@
 
 namespace dbinit {
 
+// SIGTERM, SIGINT, SIGHUP or SIGQUIT.
+bool is_stop_signal(int signal_number);
+
 class StopSignals {
  public:
   StopSignals();  // blocks the stop signals; throws std::system_error on failure

@@ -3,15 +3,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
+#include "core/exec_error.hpp"
 #include "log/log.hpp"
 
 namespace dbinit {
-
-ExitCode exit_code_for_exec_error(int error_number) {
-  return error_number == ENOENT || error_number == ENOTDIR ? ExitCode::not_found : ExitCode::not_executable;
-}
 
 ExitCode hand_off(const std::vector<std::string>& argv, StopSignals& stop) {
   std::vector<char*> pointers;
@@ -21,10 +17,8 @@ ExitCode hand_off(const std::vector<std::string>& argv, StopSignals& stop) {
   stop.restore_original_mask();
   ::execvp(pointers[0], pointers.data());
   const int error_number = errno;
-  const ExitCode code = exit_code_for_exec_error(error_number);
-  log::error(log::Phase::hand_off, std::string(code == ExitCode::not_found ? "command not found: " : "cannot execute: ") +
-                                       argv.front() + " (" + std::strerror(error_number) + ")");
-  return code;
+  log::error(log::Phase::hand_off, exec_error_message(argv.front(), error_number));
+  return exit_code_for_exec_error(error_number);
 }
 
 }  // namespace dbinit

@@ -1,7 +1,8 @@
 #pragma once
-// The hand-off, the last phase: dbinit becomes COMMAND (same PID, or the
-// supervisor's child), with the environment unchanged and the signal mask it
-// was started with.
+// The hand-off in exec mode, the last phase: dbinit becomes COMMAND (same
+// PID), with the environment unchanged and the signal mask it was started
+// with. In supervise mode the supervisor starts COMMAND itself
+// (supervise/supervisor.hpp).
 #include <string>
 #include <vector>
 
@@ -9,10 +10,6 @@
 #include "core/stop_signals.hpp"
 
 namespace dbinit {
-
-// Exit code for an execvp() errno: 127 when the command is not there,
-// 126 when it is there but cannot be executed (as shells do).
-ExitCode exit_code_for_exec_error(int error_number);
 
 // Returns only on failure, with the exit code; the error is logged.
 ExitCode hand_off(const std::vector<std::string>& argv, StopSignals& stop);

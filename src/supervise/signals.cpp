@@ -36,12 +36,9 @@ SupervisorSignals::SupervisorSignals() {
       throw std::system_error(errno, std::generic_category(), "resetting an ignored SIGCHLD to its default");
     sigchld_changed_ = true;
   }
-  active_ = true;
 }
 
-void SupervisorSignals::restore_original() {
-  if (!active_) return;
-  active_ = false;
+void SupervisorSignals::restore_original() const {
   // Neither call can fail: the action and the mask are the ones the kernel
   // handed out above.
   if (sigchld_changed_) sigaction(SIGCHLD, &original_sigchld_, nullptr);

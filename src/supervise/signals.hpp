@@ -7,8 +7,9 @@
 // with sigwaitinfo() and never installs a handler: as PID 1 the kernel drops
 // unblocked signals that have no handler, blocked ones it always queues.
 //
-// The child must start COMMAND the way dbinit itself was started, so it
-// puts back the original mask and SIGCHLD disposition right after fork.
+// COMMAND must start the way dbinit itself was started, and so must the
+// child that runs the phases: each puts back the original mask and SIGCHLD
+// disposition before anything else.
 #include <signal.h>
 
 namespace dbinit {
@@ -25,15 +26,16 @@ class SupervisorSignals {
   // The forwarded signals and SIGCHLD: what the supervisor sleeps on.
   const sigset_t& waited() const { return waited_; }
 
-  // In the child: the mask and SIGCHLD disposition dbinit was started with.
-  void restore_original();
+  // In a child: the mask and SIGCHLD disposition dbinit was started with.
+  // Changes nothing in this object (safe in a vfork() child, which shares
+  // the supervisor's memory).
+  void restore_original() const;
 
  private:
   sigset_t waited_{};
   sigset_t original_mask_{};
   struct sigaction original_sigchld_ {};
   bool sigchld_changed_ = false;
-  bool active_ = false;
 };
 
 }  // namespace dbinit

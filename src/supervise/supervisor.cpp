@@ -4,14 +4,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <system_error>
 
 #include "core/duration.hpp"
+#include "core/exec_error.hpp"
 #include "core/exit_code.hpp"
 #include "core/signal_names.hpp"
+#include "core/stop_signals.hpp"
 #include "supervise/memory.hpp"
 #include "supervise/policy.hpp"
 #include "supervise/process_tree.hpp"
@@ -26,10 +30,10 @@ log::LogSettings log_settings;
 
 // The supervisor never starts the logging core: it formats the same lines
 // and write()s them to stderr itself.
-void log_line(log::Level level, std::string_view message, const log::Fields& fields = {}) {
+void log_line(log::Level level, std::string_view message, const log::Fields& fields = {},
+              log::Phase phase = log::Phase::supervise) {
   if (static_cast<int>(level) < static_cast<int>(log_settings.level)) return;
-  std::string line =
-      log::format_record({log::utc_timestamp_now(), level, log::Phase::supervise, message, fields}, log_settings.format);
+  std::string line = log::format_record({log::utc_timestamp_now(), level, phase, message, fields}, log_settings.format);
   line += '\n';
   // A short write is retried; a failing stderr has nobody left to tell.
   for (std::size_t done = 0; done < line.size();) {
@@ -44,24 +48,66 @@ void log_system_error(const std::string& attempted, int error_number) {
   log_line(log::Level::error, attempted + ": " + std::strerror(error_number));
 }
 
-// The command leads a process group of its own, as under tini: a Ctrl-C from
-// the terminal, or a signal sent to dbinit's process group (by `timeout`, a
-// shell, a service manager), then reaches the command once, from dbinit,
-// instead of once directly and once forwarded.
-// Runs in the child while TTIN/TTOU are still blocked (see signals.hpp).
-// original_group is read before fork: the parent may have moved the child
-// into its new group already.
-void lead_own_process_group(pid_t original_group) {
-  if (::setpgid(0, 0) != 0) {
-    log_system_error("making the command the leader of its own process group", errno);
-    return;
+// What start_command() learnt. A vfork() child shares the supervisor's
+// memory until it execs, and the supervisor is suspended until then: the
+// child writes these, the supervisor reads them once vfork() returns.
+struct CommandStart {
+  pid_t pid = -1;
+  int fork_error = 0;      // vfork() failed: no child
+  int group_error = 0;     // setpgid() failed in the child
+  int terminal_error = 0;  // tcsetpgrp() failed in the child
+  int exec_error = 0;      // execvp() failed: the child exited 127 at once
+};
+
+// Starts COMMAND as tini does, leading a process group of its own: a Ctrl-C
+// from the terminal, or a signal sent to dbinit's process group (by
+// `timeout`, a shell, a service manager), then reaches the command once,
+// from dbinit, instead of once directly and once forwarded. An interactive
+// command (docker run -it) must hold the terminal's foreground, or its first
+// read stops it with SIGTTIN; it takes it only when dbinit held it (a
+// supervisor started in the background must not steal it). Without a
+// terminal tcgetpgrp() fails and there is nothing to take.
+//
+// vfork(): the child borrows the supervisor's memory until execvp(), so
+// there is no copy of the page tables and no copy-on-write fault, the part
+// of a fork that grows with the process. Until then the child only makes
+// system calls (TTIN/TTOU are still blocked for tcsetpgrp, see signals.hpp)
+// and allocates nothing: argv is built before.
+CommandStart start_command(const std::vector<std::string>& command, const SupervisorSignals& signals) {
+  std::vector<char*> argv;
+  for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  const bool take_terminal = ::tcgetpgrp(STDIN_FILENO) == ::getpgrp();
+  volatile int group_error = 0, terminal_error = 0, exec_error = 0;
+  const pid_t pid = ::vfork();
+  if (pid == 0) {
+    if (::setpgid(0, 0) != 0)
+      group_error = errno;
+    else if (take_terminal && ::tcsetpgrp(STDIN_FILENO, ::getpid()) != 0)
+      terminal_error = errno;
+    signals.restore_original();
+    ::execvp(argv[0], argv.data());
+    exec_error = errno;
+    ::_exit(to_int(ExitCode::not_found));
   }
-  // An interactive command (docker run -it) must hold the terminal's
-  // foreground, or its first read stops it with SIGTTIN. Only when dbinit
-  // held it: a supervisor started in the background must not steal it.
-  // Without a terminal tcgetpgrp() fails and nothing is to be done.
-  if (::tcgetpgrp(STDIN_FILENO) == original_group && ::tcsetpgrp(STDIN_FILENO, ::getpgrp()) != 0)
-    log_system_error("giving the terminal's foreground to the command's process group", errno);
+  CommandStart start;
+  if (pid < 0) {
+    start.fork_error = errno;
+    return start;
+  }
+  start.pid = pid;
+  start.group_error = group_error;
+  start.terminal_error = terminal_error;
+  start.exec_error = exec_error;
+  return start;
+}
+
+constexpr Milliseconds release_memory_after_start{50};
+
+// Best effort: the supervisor works the same with a larger footprint.
+void release_memory() {
+  if (std::string error; !release_startup_memory(&error))
+    log_line(log::Level::debug, "cannot release start-up memory: " + error);
 }
 
 std::string describe(const std::vector<ProcessEntry>& processes) {
@@ -73,16 +119,40 @@ std::string describe(const std::vector<ProcessEntry>& processes) {
   return text;
 }
 
-// The forked child's supervisor: forwards signals, reaps every zombie, and
-// when the child is gone stops whatever it left behind.
+// Waits on the phases' child, then on COMMAND: forwards signals, reaps every
+// zombie, and when COMMAND is gone stops whatever it left behind.
 class Supervisor {
  public:
-  Supervisor(const SuperviseSettings& settings, pid_t child, const sigset_t& waited, bool is_pid_1)
-      : settings_(settings), child_(child), waited_(waited), is_pid_1_(is_pid_1) {}
+  Supervisor(const SuperviseSettings& settings, const sigset_t& waited, bool is_pid_1)
+      : settings_(settings), waited_(waited), is_pid_1_(is_pid_1) {}
 
-  // Returns the exit code for dbinit: the child's own.
-  int run() {
-    const int status = wait_for_child();
+  // The wait status of the child running the phases. Only stop signals
+  // reach it, unmapped: they are dbinit's own (core/stop_signals.hpp), the
+  // others are meant for a COMMAND that has not started yet. The last stop
+  // signal seen goes to *stop_signal, for one that came after the child's
+  // last look.
+  int wait_for_phases(pid_t child, std::optional<int>& stop_signal) {
+    for (;;) {
+      const int received = *next_signal(std::nullopt);
+      if (received == SIGCHLD) {
+        if (auto status = reap_exited_children(child)) return *status;
+      } else if (is_stop_signal(received)) {
+        stop_signal = received;
+        log_line(log::Level::debug, "forwarding a signal", {{"signal", signal_name(received)}, {"to", "the phases"}});
+        // ESRCH: it has exited already, and its SIGCHLD is next.
+        if (::kill(child, received) != 0 && errno != ESRCH)
+          log_system_error("forwarding " + signal_name(received) + " to the phases", errno);
+      } else {
+        log_line(log::Level::debug, "ignoring a signal: the command has not started",
+                 {{"signal", signal_name(received)}});
+      }
+    }
+  }
+
+  // Returns the exit code for dbinit: COMMAND's own.
+  int supervise_command(pid_t command) {
+    command_ = command;
+    const int status = wait_for_command();
     const int code = exit_code_for_wait_status(status);
     if (WIFSIGNALED(status))
       log_line(log::Level::info, "command killed by a signal",
@@ -94,15 +164,30 @@ class Supervisor {
   }
 
  private:
-  int wait_for_child() {
+  int wait_for_command() {
+    // What start-up touched is handed back once COMMAND has run for a
+    // moment, not at once: it would compete with COMMAND's own start for the
+    // CPU, and a command gone by then never needed it. Once only: whatever
+    // runs after it pulls its code back in.
+    auto release_at = std::optional(std::chrono::steady_clock::now() + release_memory_after_start);
     for (;;) {
-      const int received = *next_signal(std::nullopt);
-      if (received != SIGCHLD) {
-        forward(received);
+      std::optional<Milliseconds> limit;
+      if (release_at)
+        limit = std::max(Milliseconds(0), std::chrono::ceil<Milliseconds>(*release_at - std::chrono::steady_clock::now()));
+      const auto received = next_signal(limit);
+      if (!received) {
+        if (release_at && std::chrono::steady_clock::now() >= *release_at) {
+          release_at.reset();
+          release_memory();
+        }
+        continue;
+      }
+      if (*received != SIGCHLD) {
+        forward(*received);
         continue;
       }
       // One SIGCHLD may stand for many exits: pending signals do not queue.
-      if (auto status = reap_exited_children(child_)) return *status;
+      if (auto status = reap_exited_children(command_)) return *status;
     }
   }
 
@@ -128,7 +213,7 @@ class Supervisor {
 
   void forward(int received) {
     const int sent = mapped_signal(received, settings_.signal_map);
-    const pid_t target = settings_.signal_group ? -child_ : child_;
+    const pid_t target = settings_.signal_group ? -command_ : command_;
     const std::string whom = settings_.signal_group ? "the command's process group" : "the command";
     log::Fields fields{{"signal", signal_name(received)}, {"to", whom}};
     if (sent != received) fields.emplace_back("as", signal_name(sent));
@@ -139,7 +224,7 @@ class Supervisor {
   }
 
   void stop_leftovers() {
-    reap_exited_children(child_);
+    reap_exited_children(command_);
     if (!has_children()) return;
     auto signalled = signal_leftovers(SIGTERM);
     log_line(log::Level::warn, "sending SIGTERM to the processes the command left behind",
@@ -166,7 +251,7 @@ class Supervisor {
   bool wait_for_no_children(Milliseconds limit) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     for (;;) {
-      reap_exited_children(child_);
+      reap_exited_children(command_);
       if (!has_children()) return true;
       const auto left = std::chrono::ceil<Milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;
@@ -202,16 +287,56 @@ class Supervisor {
   }
 
   const SuperviseSettings& settings_;
-  const pid_t child_;
   const sigset_t waited_;
   const bool is_pid_1_;
+  pid_t command_ = -1;
 };
 
 }  // namespace
 
-std::optional<int> supervise_if_needed(const SuperviseSettings& settings, log::LogSettings log_to, bool hands_off) {
+namespace {
+
+// Runs the phases in a forked child and waits for it; 0 to go on to COMMAND,
+// otherwise dbinit's exit code.
+int run_phases(const std::function<int()>& phases, const SupervisorSignals& signals, Supervisor& supervisor) {
+  // Nothing has been written to stdout or stderr through a buffer yet, so
+  // the child may leave through exit() (running exit handlers) without
+  // repeating anything of the parent's. It stays in dbinit's process group
+  // and leaves the terminal alone: it never reads it.
+  const pid_t child = ::fork();
+  if (child < 0) {
+    log_system_error("forking the process that runs the phases", errno);
+    return to_int(ExitCode::internal);
+  }
+  if (child == 0) {
+    signals.restore_original();
+    std::exit(phases());
+  }
+  // The phases may wait a long time for the database: what start-up touched
+  // is handed back meanwhile.
+  release_memory();
+  std::optional<int> stop_signal;
+  const int status = supervisor.wait_for_phases(child, stop_signal);
+  if (WIFSIGNALED(status)) {
+    const int code = exit_code_for_wait_status(status);
+    log_line(log::Level::error, "the phases were killed by a signal",
+             {{"signal", signal_name(WTERMSIG(status))}, {"exit_code", std::to_string(code)}});
+    return code;
+  }
+  if (const int code = exit_code_for_wait_status(status); code != 0) return code;  // the child said why
+  if (stop_signal) {
+    log_line(log::Level::info, "stopped before starting the command", {{"signal", signal_name(*stop_signal)}});
+    return exit_code_for_signal(*stop_signal);
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::optional<int> supervise_if_needed(const SuperviseSettings& settings, log::LogSettings log_to,
+                                       const SupervisedRun& run) {
   const bool is_pid_1 = ::getpid() == 1;
-  if (!should_supervise(settings.mode, hands_off, is_pid_1)) return std::nullopt;
+  if (!should_supervise(settings.mode, !run.command.empty(), is_pid_1)) return std::nullopt;
   log_settings = log_to;
 
   // Below PID 1, orphans would go to the system's init: nobody here would
@@ -228,38 +353,32 @@ std::optional<int> supervise_if_needed(const SuperviseSettings& settings, log::L
     log_line(log::Level::error, failure.what());
     return to_int(ExitCode::internal);
   }
-
-  // Nothing has been written to stdout or stderr through a buffer yet, so the
-  // child may later leave through main()'s return (running exit handlers)
-  // without repeating anything of the parent's.
-  const pid_t original_group = ::getpgrp();
-  const pid_t child = ::fork();
-  if (child < 0) {
-    log_system_error("forking the process that runs the phases and the command", errno);
-    return to_int(ExitCode::internal);
-  }
-  if (child == 0) {
-    lead_own_process_group(original_group);
-    signals->restore_original();
-    return std::nullopt;
+  Supervisor supervisor(settings, signals->waited(), is_pid_1);
+  if (run.phases) {
+    if (const int code = run_phases(run.phases, *signals, supervisor); code != 0) ::_exit(code);
   }
 
-  // The child does the same; doing it here too means a signal forwarded to
-  // the group before the child has run still finds it. EACCES (the child
-  // has exec'd) and ESRCH (it is gone) mean it no longer matters.
-  if (::setpgid(child, child) != 0 && errno != EACCES && errno != ESRCH)
-    log_system_error("making the command the leader of its own process group", errno);
-
+  log_line(log::Level::info, "starting command", {{"command", run.command.front()}}, log::Phase::hand_off);
+  const CommandStart started = start_command(run.command, *signals);
+  if (started.fork_error != 0) {
+    log_system_error("starting the command", started.fork_error);
+    ::_exit(to_int(ExitCode::internal));
+  }
+  if (started.exec_error != 0) {
+    ::waitpid(started.pid, nullptr, 0);  // it exited at once
+    log_line(log::Level::error, exec_error_message(run.command.front(), started.exec_error), {}, log::Phase::hand_off);
+    ::_exit(to_int(exit_code_for_exec_error(started.exec_error)));
+  }
+  if (started.group_error != 0)
+    log_system_error("making the command the leader of its own process group", started.group_error);
+  if (started.terminal_error != 0)
+    log_system_error("giving the terminal's foreground to the command's process group", started.terminal_error);
   if (log::Level::debug >= log_settings.level)
-    log_line(log::Level::debug, "supervising", {{"pid", std::to_string(child)}, {"as", is_pid_1 ? "PID 1" : "subreaper"}});
-  // Last before the loop: whatever runs after it pulls its code back in.
-  // Best effort: the supervisor works the same with a larger footprint.
-  if (std::string error; !release_startup_memory(&error))
-    log_line(log::Level::debug, "cannot release start-up memory: " + error);
-
+    log_line(log::Level::debug, "supervising",
+             {{"pid", std::to_string(started.pid)}, {"as", is_pid_1 ? "PID 1" : "subreaper"}});
   int code = to_int(ExitCode::internal);
   try {
-    code = Supervisor(settings, child, signals->waited(), is_pid_1).run();
+    code = supervisor.supervise_command(started.pid);
   } catch (const std::system_error& failure) {
     log_line(log::Level::error, failure.what());
   }

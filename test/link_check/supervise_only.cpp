@@ -2,8 +2,6 @@
 // links only if no supervise code reaches for libpq or Boost.Log, whose
 // libraries are not on its link line. Run, it supervises its arguments as
 // dbinit --mode supervise would, which check-symbols uses to see it work.
-#include <unistd.h>
-
 #include <cstdio>
 
 #include "supervise/supervisor.hpp"
@@ -15,8 +13,8 @@ int main(int argc, char** argv) {
   }
   dbinit::SuperviseSettings settings;
   settings.mode = dbinit::Mode::supervise;
-  if (auto code = dbinit::supervise_if_needed(settings, {}, true)) return *code;
-  ::execvp(argv[1], argv + 1);
-  std::perror(argv[1]);
-  return 127;
+  const dbinit::SupervisedRun run{{}, {argv + 1, argv + argc}};
+  if (auto code = dbinit::supervise_if_needed(settings, {}, run)) return *code;
+  std::fprintf(stderr, "supervise_only: supervise mode did not supervise\n");
+  return 70;
 }

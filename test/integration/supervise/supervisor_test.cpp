@@ -321,6 +321,8 @@ BOOST_DATA_TEST_CASE(docker_stop_ends_the_command_and_the_init_with_143, data::m
   BOOST_TEST(result.elapsed < 5s, describe(result));
 }
 
+// A signal other than a stop signal is for COMMAND: while the phases run it
+// is ignored (USR1's default action would kill them); SIGTERM stops them.
 BOOST_AUTO_TEST_CASE(sigterm_while_waiting_for_the_database_stops_before_the_command) {
   TempDir dir("dbinit-supervise");
   const std::string marker = dir.path() + "/command-ran";
@@ -329,6 +331,9 @@ BOOST_AUTO_TEST_CASE(sigterm_while_waiting_for_the_database_stops_before_the_com
   // The phases run in the supervisor's child; let it get into its retry loop.
   BOOST_TEST_REQUIRE(eventually([&] { return !children_of(running.init()).empty(); }));
   std::this_thread::sleep_for(200ms);
+  running.signal_init(SIGUSR1);
+  std::this_thread::sleep_for(300ms);
+  BOOST_TEST(!children_of(running.init()).empty(), "the phases died of SIGUSR1");
   running.signal_init(SIGTERM);
   const auto result = running.wait();
   BOOST_TEST(result.exit_code == 143, describe(result));
@@ -629,8 +634,9 @@ long status_kb(pid_t pid, const std::string& field) {
 long supervising_rss_kb(const Argv& init_argv) {
   Running running(options(init_argv + Argv{"sleep", "30"}));
   BOOST_TEST_REQUIRE(eventually([&] { return command_running(running, "sleep"); }));
-  // The init is asleep in its signal wait by now; give it a moment to settle.
-  std::this_thread::sleep_for(100ms);
+  // dbinit hands back its start-up memory 50 ms after starting the command;
+  // past that, every init is asleep in its signal wait.
+  std::this_thread::sleep_for(250ms);
   return status_kb(running.init(), "VmRSS");
 }
 
@@ -641,7 +647,7 @@ long supervising_rss_kb(const Argv& init_argv) {
 BOOST_AUTO_TEST_CASE(the_idle_supervisor_never_wakes_up) {
   Running running(options(dbinit_init.argv + Argv{"sleep", "30"}));
   BOOST_TEST_REQUIRE(eventually([&] { return command_running(running, "sleep"); }));
-  std::this_thread::sleep_for(50ms);
+  std::this_thread::sleep_for(250ms);  // past the start-up memory hand-back, 50 ms after the start
   auto switches = [&] {
     return status_kb(running.init(), "voluntary_ctxt_switches") + status_kb(running.init(), "nonvoluntary_ctxt_switches");
   };
