@@ -14,21 +14,31 @@ std::int64_t lock_key(const HistoryTable& table) {
   return key;
 }
 
+std::string transaction_settings_sql(Milliseconds table_lock_timeout, bool asynchronous_commit) {
+  // dbinit.started: when this migration's transaction began, for the
+  // duration its history record keeps (now() is when the whole message began,
+  // the same for every transaction of a batch).
+  std::string sql = "pg_catalog.set_config('dbinit.started', pg_catalog.clock_timestamp()::text, true)";
+  if (asynchronous_commit) sql += ", pg_catalog.set_config('synchronous_commit', 'off', true)";
+  if (table_lock_timeout.count() > 0)
+    sql += ", pg_catalog.set_config('lock_timeout', '" + std::to_string(table_lock_timeout.count()) + "ms', true)";
+  return sql;
+}
+
+std::string try_transaction_lock_sql(std::int64_t key) {
+  return "pg_catalog.pg_try_advisory_xact_lock(" + std::to_string(key) + ")";
+}
+
 std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long long version, bool expect_recorded,
-                               bool table_may_be_missing, Milliseconds table_lock_timeout) {
+                               bool table_may_be_missing, Milliseconds table_lock_timeout, bool asynchronous_commit) {
   const std::string version_text = std::to_string(version);
   const std::string elsewhere = "RAISE EXCEPTION USING ERRCODE = '" + std::string(applied_elsewhere_sqlstate) +
                                 "', MESSAGE = 'dbinit: version " + version_text + " was changed by another session'; ";
   const std::string recorded = "EXISTS (SELECT 1 FROM " + table.qualified + " WHERE version = " + version_text + ")";
   const std::string table_exists = "pg_catalog.to_regclass(" + quote_literal(table.qualified) + ") IS NOT NULL";
-  // dbinit.started: when this migration's transaction began, for the
-  // duration its history record keeps (now() is when the whole message began,
-  // the same for every transaction of a batch).
-  std::string sql = "DO $dbinit$ BEGIN PERFORM pg_catalog.set_config('dbinit.started', "
-                    "pg_catalog.clock_timestamp()::text, true); "
-                    "IF NOT pg_catalog.pg_try_advisory_xact_lock(" + std::to_string(key) +
-                    ") THEN RAISE EXCEPTION USING ERRCODE = '" + std::string(lock_busy_sqlstate) +
-                    "', MESSAGE = 'dbinit migration lock is held by another session'; END IF; ";
+  std::string sql = "DO $dbinit$ BEGIN PERFORM " + transaction_settings_sql(table_lock_timeout, asynchronous_commit) +
+                    "; IF NOT " + try_transaction_lock_sql(key) + " THEN RAISE EXCEPTION USING ERRCODE = '" +
+                    std::string(lock_busy_sqlstate) + "', MESSAGE = 'dbinit migration lock is held by another session'; END IF; ";
   // The check is a nested IF so that it is only planned once the history
   // table is known to exist.
   if (expect_recorded)
@@ -37,10 +47,6 @@ std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long
     sql += "IF " + table_exists + " THEN IF " + recorded + " THEN " + elsewhere + "END IF; END IF; ";
   else
     sql += "IF " + recorded + " THEN " + elsewhere + "END IF; ";
-  // set_config(..., true) is SET LOCAL: it ends with the transaction.
-  if (table_lock_timeout.count() > 0)
-    sql += "PERFORM pg_catalog.set_config('lock_timeout', '" + std::to_string(table_lock_timeout.count()) +
-           "ms', true); ";
   return sql + "END $dbinit$;\n";
 }
 

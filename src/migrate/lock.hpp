@@ -24,17 +24,34 @@ std::int64_t lock_key(const HistoryTable& table);
 inline constexpr std::string_view lock_busy_sqlstate = "DBI01";          // another session holds the lock
 inline constexpr std::string_view applied_elsewhere_sqlstate = "DBI02";  // another replica applied (or reverted) the version first
 
-// One statement for the start of a migration's transaction: take the
-// transaction-level lock or raise DBI01, then check the version is still
-// pending (expect_recorded: still applied, when going down) or raise DBI02,
-// then limit the migration's waits for table locks (SET LOCAL lock_timeout;
-// zero: no limit). table_may_be_missing: the history table is created after
-// this statement; otherwise the check reads it without asking first.
+// How each migration's transaction starts, as a select list of
+// set_config(..., true) calls (SET LOCAL: each ends with the transaction):
+// when it began (dbinit.started), synchronous_commit off when
+// asynchronous_commit (why that is safe: step_sql.cpp), and the limit on its
+// waits for table locks (lock_timeout; zero: no limit).
+std::string transaction_settings_sql(Milliseconds table_lock_timeout, bool asynchronous_commit);
+
+// "Take the transaction-level lock, false when it is busy", as SQL.
+std::string try_transaction_lock_sql(std::int64_t key);
+
+// One statement for the start of a migration's transaction, in PL/pgSQL:
+// the settings above, then take the transaction-level lock or raise DBI01,
+// then check the version is still pending (expect_recorded: still applied,
+// when going down) or raise DBI02. table_may_be_missing: the history table
+// is created after this statement; otherwise the check reads it without
+// asking first. A step going up on an existing history table does without
+// it (step_sql.cpp): a DO block is compiled anew each time.
 std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long long version, bool expect_recorded,
-                               bool table_may_be_missing, Milliseconds table_lock_timeout);
+                               bool table_may_be_missing, Milliseconds table_lock_timeout, bool asynchronous_commit);
+
+// What the record that opens a step going up answers when it cannot be
+// made (step_sql.hpp): its state is NULL because the lock was busy, or its
+// version is recorded already (another replica applied it first).
+inline constexpr std::string_view lock_busy_record_sqlstate = "23502";          // not_null_violation
+inline constexpr std::string_view recorded_already_record_sqlstate = "23505";   // unique_violation
 
 // The milliseconds since the migration's transaction began, as SQL (it
-// reads what lock_and_check_sql recorded).
+// reads what transaction_settings_sql recorded).
 std::string migration_duration_sql();
 
 // A statement gave up waiting for a table lock (lock_timeout), or the server

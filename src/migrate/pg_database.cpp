@@ -89,6 +89,10 @@ StepOutcome PgMigrationDatabase::step_error(const PlanStep& step, const Statemen
                                             Milliseconds duration) {
   if (error.sqlstate == lock_busy_sqlstate) return {StepResult::lock_busy};
   if (error.sqlstate == applied_elsewhere_sqlstate) return {StepResult::applied_elsewhere};
+  if (message.record_guard_statement == failed_statement) {
+    if (error.sqlstate == lock_busy_record_sqlstate) return {StepResult::lock_busy};
+    if (error.sqlstate == recorded_already_record_sqlstate) return {StepResult::applied_elsewhere};
+  }
   if (is_table_lock_conflict(error.sqlstate))
     return {StepResult::table_lock_conflict, duration, script_of(step).file_name + ": " + error.message};
   log_failure(step, error, locate_in_file(message, script_of(step).sql, error.position, failed_statement));

@@ -6,31 +6,77 @@
 
 namespace dbinit {
 
-ApplyMessage apply_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
-                              bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout) {
+namespace {
+
+std::string record_values(const Migration& migration, std::string_view state, std::string_view applied_by) {
+  return std::to_string(migration.version) + ", " + quote_literal(migration.name) + ", " +
+         quote_literal(migration.checksum) + ", " + std::string(state) + ", " + quote_literal(applied_by);
+}
+
+// On a history table that exists, a step going up opens with its record,
+// which is also its lock and its version guard, in one plain statement (a
+// PL/pgSQL block costs a compilation per migration, a third of what a
+// trivial migration costs the server):
+// - the CTE, MATERIALIZED so that it runs before the row is made, applies
+//   the transaction's settings;
+// - the state is 'applied' only when the transaction lock was free; NULL,
+//   the table's NOT NULL constraint refuses the row: lock_busy_record_sqlstate;
+// - with the lock held, nobody else can be recording this version, so the
+//   primary key refusing it means another replica applied it first:
+//   recorded_already_record_sqlstate.
+// The duration is filled in after the file, in the same transaction.
+ApplyMessage record_first_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
+                                     std::string_view applied_by, Milliseconds table_lock_timeout,
+                                     bool asynchronous_commit) {
   ApplyMessage message;
-  message.sql = lock_and_check_sql(table, lock_key, migration.version, false, create_table, table_lock_timeout);
+  message.sql = "WITH transaction_settings AS MATERIALIZED (SELECT " +
+                transaction_settings_sql(table_lock_timeout, asynchronous_commit) + ")\nINSERT INTO " +
+                table.qualified + " (version, name, checksum, state, applied_by) SELECT " +
+                record_values(migration, "CASE WHEN " + try_transaction_lock_sql(lock_key) + " THEN 'applied' END",
+                              applied_by) +
+                " FROM transaction_settings;\n";
   message.statements_before_file = 1;
-  if (create_table) {
-    message.sql += create_table_sql(table);
-    message.statements_before_file += table.schema ? 2 : 1;
-  }
+  message.record_guard_statement = 0;
   message.file_character_offset = character_count(message.sql);
   message.sql += migration.up.sql;
   // The file may end inside a line comment or without a semicolon.
-  message.sql += "\n;\nINSERT INTO " + table.qualified +
-                 " (version, name, checksum, state, duration_ms, applied_by) VALUES (" +
-                 std::to_string(migration.version) + ", " + quote_literal(migration.name) + ", " +
-                 quote_literal(migration.checksum) +
-                 ", 'applied', " + migration_duration_sql() + ", " +
-                 quote_literal(applied_by) + ") RETURNING duration_ms;";
+  message.sql += "\n;\nUPDATE " + table.qualified + " SET duration_ms = " + migration_duration_sql() +
+                 " WHERE version = " + std::to_string(migration.version) + " RETURNING duration_ms;";
   return message;
 }
 
-ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
-                                Milliseconds table_lock_timeout) {
+// The first step on a fresh database creates the history table: it takes
+// the lock first (lock_and_check_sql), so that replicas do not race to create it.
+ApplyMessage check_first_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
+                                    std::string_view applied_by, Milliseconds table_lock_timeout,
+                                    bool asynchronous_commit) {
   ApplyMessage message;
-  message.sql = lock_and_check_sql(table, lock_key, migration.version, true, false, table_lock_timeout);
+  message.sql = lock_and_check_sql(table, lock_key, migration.version, false, true, table_lock_timeout,
+                                   asynchronous_commit);
+  message.sql += create_table_sql(table);
+  message.statements_before_file = table.schema ? 3 : 2;
+  message.file_character_offset = character_count(message.sql);
+  message.sql += migration.up.sql;
+  message.sql += "\n;\nINSERT INTO " + table.qualified +
+                 " (version, name, checksum, state, applied_by, duration_ms) VALUES (" +
+                 record_values(migration, "'applied'", applied_by) + ", " + migration_duration_sql() +
+                 ") RETURNING duration_ms;";
+  return message;
+}
+
+ApplyMessage up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration, bool create_table,
+                        std::string_view applied_by, Milliseconds table_lock_timeout, bool asynchronous_commit) {
+  return create_table ? check_first_up_message(table, lock_key, migration, applied_by, table_lock_timeout,
+                                               asynchronous_commit)
+                      : record_first_up_message(table, lock_key, migration, applied_by, table_lock_timeout,
+                                                asynchronous_commit);
+}
+
+ApplyMessage down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
+                          Milliseconds table_lock_timeout, bool asynchronous_commit) {
+  ApplyMessage message;
+  message.sql = lock_and_check_sql(table, lock_key, migration.version, true, false, table_lock_timeout,
+                                   asynchronous_commit);
   message.statements_before_file = 1;
   message.file_character_offset = character_count(message.sql);
   message.sql += migration.down->sql;
@@ -39,12 +85,24 @@ ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key
   return message;
 }
 
+}  // namespace
+
+ApplyMessage apply_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
+                              bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout) {
+  return up_message(table, lock_key, migration, create_table, applied_by, table_lock_timeout, false);
+}
+
+ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
+                                Milliseconds table_lock_timeout) {
+  return down_message(table, lock_key, migration, table_lock_timeout, false);
+}
+
 // Each step its own transaction block: a COMMIT ends one, and an error skips
 // the rest of the message, so the steps before the failing one stay
 // committed and none after it runs.
 //
-// Every commit but the last is asynchronous (SET LOCAL synchronous_commit =
-// off): the server acknowledges it once it is in the WAL buffers, not on
+// Every commit but the last is asynchronous (synchronous_commit off for the
+// transaction): the server acknowledges it once it is in the WAL buffers, not on
 // disk, which saves a disk flush per migration. A crash cannot leave a
 // partial or out-of-order state: each commit record is written to the WAL
 // in order and never reordered, so what survives a crash is a prefix of the
@@ -61,11 +119,12 @@ BatchMessage apply_batch_message(const HistoryTable& table, std::int64_t lock_ke
     const PlanStep& step = steps[i];
     const bool last = i + 1 == steps.size();
     ApplyMessage message = step.direction == Direction::up
-                               ? apply_up_message(table, lock_key, *step.migration, create_table && i == 0,
-                                                  applied_by, table_lock_timeout)
-                               : apply_down_message(table, lock_key, *step.migration, table_lock_timeout);
-    const std::string opening = last ? "BEGIN;\n" : "BEGIN;\nSET LOCAL synchronous_commit = off;\n";
-    message.statements_before_file += last ? 1 : 2;
+                               ? up_message(table, lock_key, *step.migration, create_table && i == 0, applied_by,
+                                            table_lock_timeout, !last)
+                               : down_message(table, lock_key, *step.migration, table_lock_timeout, !last);
+    const std::string opening = "BEGIN;\n";
+    message.statements_before_file += 1;
+    if (message.record_guard_statement) *message.record_guard_statement += 1;
     message.file_character_offset += characters + character_count(opening);
     const std::string part = opening + message.sql + "\nCOMMIT;\n";
     characters += character_count(part);

@@ -3,15 +3,18 @@
 //
 // A transactional step is one message, one round trip, one transaction: the
 // lock and the version check in one statement, the history table created if
-// needed, the file, its history row. A no-transaction step (CREATE INDEX
+// needed, the file, its history row. Going up on a history table that exists,
+// the history row comes first and is itself the lock and the version check
+// (step_sql.cpp); its duration is filled in after the file. A no-transaction step (CREATE INDEX
 // CONCURRENTLY) is a session lock, a dirty mark, each statement alone, and
 // the mark made "applied".
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.hpp"
-#include <vector>
 
 #include "migrate/history.hpp"
 #include "migrate/plan.hpp"
@@ -23,6 +26,9 @@ struct ApplyMessage {
   std::string sql;
   std::size_t statements_before_file = 0;  // results that precede the file's own
   std::size_t file_character_offset = 0;   // where the file starts, in characters
+  // The statement whose refusal means "lock busy" or "applied elsewhere"
+  // (lock.hpp's *_record_sqlstate), when the record comes first.
+  std::optional<std::size_t> record_guard_statement;
 };
 ApplyMessage apply_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
                               bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout);

@@ -45,29 +45,35 @@ BOOST_AUTO_TEST_CASE(session_lock_queries_use_the_key) {
 
 BOOST_AUTO_TEST_CASE(lock_and_check_takes_the_lock_before_checking_the_version) {
   const auto table = *parse_history_table("dbinit_schema_history");
-  const auto up = lock_and_check_sql(table, 42, 7, false, true, 2s);
+  const auto up = lock_and_check_sql(table, 42, 7, false, true, 2s, false);
   BOOST_TEST(contains(up, "pg_try_advisory_xact_lock(42)"), up);
   BOOST_TEST(contains(up, "IF EXISTS (SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 7) THEN"), up);
   BOOST_TEST(up.find("DBI01") < up.find("DBI02"), up);
   // Known to exist: the check reads it without asking first.
-  const auto known = lock_and_check_sql(table, 42, 7, false, false, 2s);
+  const auto known = lock_and_check_sql(table, 42, 7, false, false, 2s, false);
   BOOST_TEST(!contains(known, "to_regclass"), known);
   BOOST_TEST(contains(known, "IF EXISTS (SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 7) THEN"), known);
   // The start of the migration's own transaction, for its recorded duration.
   BOOST_TEST(contains(up, "set_config('dbinit.started', pg_catalog.clock_timestamp()::text, true)"), up);
   BOOST_TEST(up.find("dbinit.started") < up.find("advisory_xact_lock"), up);
-  const auto down = lock_and_check_sql(table, 42, 7, true, false, 0s);
+  const auto down = lock_and_check_sql(table, 42, 7, true, false, 0s, false);
   BOOST_TEST(contains(down, "IF NOT EXISTS (SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 7) THEN"), down);
 }
 
-// After the lock, before the file: the migration's own waits for table locks
-// are limited for its transaction only (set_config(..., true) is SET LOCAL).
-BOOST_AUTO_TEST_CASE(lock_and_check_limits_table_lock_waits_for_the_transaction) {
-  const auto table = *parse_history_table("dbinit_schema_history");
-  const auto limited = lock_and_check_sql(table, 42, 7, false, true, 2s);
+// Before the file: the migration's own waits for table locks are limited,
+// and all but a batch's last commit are asynchronous, for its transaction
+// only (set_config(..., true) is SET LOCAL).
+BOOST_AUTO_TEST_CASE(transaction_settings_limit_table_lock_waits_and_choose_the_commit) {
+  const auto limited = transaction_settings_sql(2s, false);
   BOOST_TEST(contains(limited, "pg_catalog.set_config('lock_timeout', '2000ms', true)"), limited);
-  BOOST_TEST(limited.find("DBI02") < limited.find("lock_timeout"), limited);
-  BOOST_TEST(!contains(lock_and_check_sql(table, 42, 7, false, true, 0s), "lock_timeout"));
+  BOOST_TEST(!contains(limited, "synchronous_commit"), limited);
+  BOOST_TEST(!contains(transaction_settings_sql(0s, false), "lock_timeout"));
+  const auto asynchronous = transaction_settings_sql(0s, true);
+  BOOST_TEST(contains(asynchronous, "pg_catalog.set_config('synchronous_commit', 'off', true)"), asynchronous);
+  const auto table = *parse_history_table("dbinit_schema_history");
+  const auto checked = lock_and_check_sql(table, 42, 7, false, true, 2s, true);
+  BOOST_TEST(contains(checked, "PERFORM " + transaction_settings_sql(2s, true) + ";"), checked);
+  BOOST_TEST(checked.find("lock_timeout") < checked.find("DBI02"), checked);
 }
 
 BOOST_AUTO_TEST_CASE(lock_timeouts_and_deadlocks_are_table_lock_conflicts) {

@@ -34,23 +34,47 @@ ApplyMessage down_message(const HistoryTable& table, const Migration& m) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(apply_up_message_holds_lock_guard_version_guard_file_and_record) {
+// On an existing history table the record opens the step: the lock and
+// the version guard are the record's own constraints (step_sql.cpp).
+BOOST_AUTO_TEST_CASE(apply_up_message_opens_with_the_record_that_locks_and_guards_then_file_then_duration) {
   const auto table = table_ok("dbinit_schema_history");
   const auto m = migration(7, "add_users", "CREATE TABLE users (id int);\n");
   const auto message = up_message(table, m, false, "host-1 o'clock");
+  BOOST_TEST(message.sql.starts_with("WITH transaction_settings AS MATERIALIZED (SELECT " +
+                                     transaction_settings_sql(2s, false) + ")\nINSERT INTO \"dbinit_schema_history\""),
+             message.sql);
+  BOOST_TEST(contains(message.sql, "SELECT 7, 'add_users', '" + m.checksum + "', CASE WHEN "
+                                   "pg_catalog.pg_try_advisory_xact_lock(2281398760111336587) THEN 'applied' END, "
+                                   "'host-1 o''clock' FROM transaction_settings;"),
+             message.sql);
+  BOOST_TEST(!contains(message.sql, "DO $dbinit$"), message.sql);
+  BOOST_TEST(!contains(message.sql, "CREATE TABLE IF NOT EXISTS"), message.sql);
+  BOOST_TEST((message.record_guard_statement == std::optional<std::size_t>(0)));
+  // The duration is filled in after the file and returned (a batch logs it).
+  BOOST_TEST(message.sql.ends_with("UPDATE \"dbinit_schema_history\" SET duration_ms = " + migration_duration_sql() +
+                                   " WHERE version = 7 RETURNING duration_ms;"),
+             message.sql);
+  BOOST_TEST(message.sql.find("INSERT INTO") < message.sql.find(m.up.sql));
+  BOOST_TEST(message.sql.find(m.up.sql) < message.sql.find("UPDATE"));
+}
+
+// The first step on a fresh database takes the lock before creating the
+// history table, in a DO block, and records itself after the file.
+BOOST_AUTO_TEST_CASE(apply_up_message_creating_the_table_locks_and_checks_first) {
+  const auto table = table_ok("dbinit_schema_history");
+  const auto m = migration(7, "add_users", "CREATE TABLE users (id int);\n");
+  const auto message = up_message(table, m, true, "host-1 o'clock");
   BOOST_TEST(contains(message.sql, "pg_catalog.pg_try_advisory_xact_lock(2281398760111336587)"), message.sql);
   BOOST_TEST(contains(message.sql, "ERRCODE = 'DBI01'"), message.sql);
-  BOOST_TEST(contains(message.sql, "IF EXISTS (SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 7)"), message.sql);
   BOOST_TEST(contains(message.sql, "ERRCODE = 'DBI02'"), message.sql);
-  BOOST_TEST(contains(message.sql, m.up.sql), message.sql);
-  BOOST_TEST(!contains(message.sql, "CREATE TABLE IF NOT EXISTS"), message.sql);
-  BOOST_TEST(contains(message.sql, "INSERT INTO \"dbinit_schema_history\""), message.sql);
-  BOOST_TEST(contains(message.sql, "VALUES (7, 'add_users', '" + m.checksum + "', 'applied'"), message.sql);
-  // The record returns the duration the server measured (a batch logs it).
-  BOOST_TEST(contains(message.sql, "'host-1 o''clock') RETURNING duration_ms;"), message.sql);
-  // Lock first, then the version check, then the file, then the record.
+  BOOST_TEST(!message.record_guard_statement);
+  BOOST_TEST(contains(message.sql, "VALUES (7, 'add_users', '" + m.checksum + "', 'applied', 'host-1 o''clock', "),
+             message.sql);
+  BOOST_TEST(message.sql.ends_with(") RETURNING duration_ms;"), message.sql);
+  // Lock, version check, history table, file, record.
   BOOST_TEST(message.sql.find("advisory_xact_lock") < message.sql.find("DBI02"));
-  BOOST_TEST(message.sql.find("DBI02") < message.sql.find(m.up.sql));
+  BOOST_TEST(message.sql.find("DBI02") < message.sql.find("CREATE TABLE IF NOT EXISTS"));
+  BOOST_TEST(message.sql.find("CREATE TABLE IF NOT EXISTS") < message.sql.find(m.up.sql));
   BOOST_TEST(message.sql.find(m.up.sql) < message.sql.find("INSERT INTO"));
 }
 
@@ -84,10 +108,10 @@ BOOST_AUTO_TEST_CASE(statements_before_file_counts_what_the_server_runs_first) {
       const auto message = up_message(table_ok(c.table), m, c.create, "me");
       BOOST_TEST(message.statements_before_file == c.expected);
       const auto statements = split_statements(message.sql);
-      BOOST_TEST_REQUIRE(statements.size() == c.expected + 3);  // file's two, then the record
+      BOOST_TEST_REQUIRE(statements.size() == c.expected + 3);  // file's two, then the record or its duration
       BOOST_TEST(statements[c.expected].text.starts_with("CREATE TABLE t"));
       BOOST_TEST(statements[c.expected + 1].text.starts_with("INSERT INTO t"));
-      BOOST_TEST(statements.back().text.starts_with("INSERT INTO \""));
+      BOOST_TEST(statements.back().text.starts_with(c.create ? "INSERT INTO \"" : "UPDATE \""));
     }
   }
 }
@@ -107,7 +131,7 @@ BOOST_AUTO_TEST_CASE(file_ending_in_a_line_comment_still_ends_before_the_record)
   const auto statements = split_statements(message.sql);
   BOOST_TEST_REQUIRE(statements.size() == 3u);
   BOOST_TEST(statements[1].text.starts_with("CREATE TABLE b"));
-  BOOST_TEST(statements[2].text.starts_with("INSERT INTO \"dbinit_schema_history\""));
+  BOOST_TEST(statements[2].text.starts_with("UPDATE \"dbinit_schema_history\""));
 }
 
 BOOST_AUTO_TEST_CASE(apply_down_message_checks_presence_and_deletes_the_row) {
@@ -164,13 +188,19 @@ BOOST_AUTO_TEST_CASE(a_batch_gives_each_step_its_own_transaction_and_one_durable
   BOOST_TEST(count_of(batch.sql, "pg_try_advisory_xact_lock") == 3u);
   BOOST_TEST(count_of(batch.sql, "CREATE TABLE IF NOT EXISTS") == 1u);  // the history table, in the first only
   // Asynchronous commits for all but the last, which is durable.
-  BOOST_TEST(count_of(batch.sql, "SET LOCAL synchronous_commit = off;") == 2u);
-  BOOST_TEST(batch.sql.rfind("SET LOCAL synchronous_commit = off;") < batch.sql.find("VALUES (2, 'b'"));
-  BOOST_TEST(batch.sql.rfind("BEGIN;") > batch.sql.rfind("SET LOCAL synchronous_commit"));
-  // In order, each file between its lock and its record.
+  BOOST_TEST(count_of(batch.sql, "set_config('synchronous_commit', 'off', true)") == 2u);
+  BOOST_TEST(batch.sql.rfind("synchronous_commit") < batch.sql.find("SELECT 2, 'b'"));
+  BOOST_TEST(batch.sql.rfind("BEGIN;") > batch.sql.rfind("synchronous_commit"));
+  // In order: the first creates the history table and records itself after
+  // its file, the others open with their record; each file before the next.
   BOOST_TEST(batch.sql.find("CREATE TABLE a") < batch.sql.find("VALUES (1, 'a'"));
-  BOOST_TEST(batch.sql.find("VALUES (1, 'a'") < batch.sql.find("CREATE TABLE b"));
-  BOOST_TEST(batch.sql.find("VALUES (2, 'b'") < batch.sql.find("CREATE TABLE c"));
+  BOOST_TEST(batch.sql.find("VALUES (1, 'a'") < batch.sql.find("SELECT 2, 'b'"));
+  BOOST_TEST(batch.sql.find("SELECT 2, 'b'") < batch.sql.find("CREATE TABLE b"));
+  BOOST_TEST(batch.sql.find("CREATE TABLE b") < batch.sql.find("SELECT 3, 'c'"));
+  BOOST_TEST(batch.sql.find("SELECT 3, 'c'") < batch.sql.find("CREATE TABLE c"));
+  // The guard statement, counted from each step's BEGIN.
+  BOOST_TEST(!batch.steps[0].record_guard_statement);
+  BOOST_TEST((batch.steps[1].record_guard_statement == std::optional<std::size_t>(1)));
   BOOST_TEST_REQUIRE(batch.steps.size() == 3u);
   for (std::size_t i = 0; i < 3; ++i) {
     BOOST_TEST(text_at_character(batch.sql, batch.steps[i].file_character_offset).starts_with(migrations[i].up.sql));

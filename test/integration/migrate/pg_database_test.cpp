@@ -1,0 +1,104 @@
+// PgMigrationDatabase against a real server: what the server's answers to
+// a batch mean. Above all the record that opens a step going up on an
+// existing history table (migrate/step_sql.cpp), which is also its lock and
+// its version guard: a busy lock and a version another replica recorded
+// first must read as such, and a file's own errors as failures.
+#define BOOST_TEST_MODULE pg_database
+#include <boost/test/unit_test.hpp>
+
+#include <libpq-fe.h>
+
+#include "core/stop_signals.hpp"
+#include "migrate/pg_database.hpp"
+#include "migration_builder.hpp"
+#include "pg_cluster.hpp"
+
+using namespace dbinit;
+using namespace dbinit::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+PgCluster& cluster() {
+  static PgCluster instance;
+  return instance;
+}
+
+// dbinit's migration session on a new database, and a second session that
+// plays another replica.
+struct Fixture {
+  std::string database = cluster().create_database();
+  StopSignals stop;
+  Session session{SessionSettings{}, stop, PgConnection(PQconnectdb(cluster().url(database).c_str())), {}};
+  PgMigrationDatabase migrations{session, default_history_table(), 2s, 5s};
+  PgConnection other{PQconnectdb(cluster().url(database).c_str())};
+  std::vector<Migration> files{migration(1, "one", "CREATE TABLE one (x int);"),
+                               migration(2, "two", "CREATE TABLE two (x int);"),
+                               migration(3, "three", "CREATE TABLE three (x int PRIMARY KEY);\n"
+                                                     "INSERT INTO three VALUES (1), (1);")};
+
+  Fixture() {
+    BOOST_TEST_REQUIRE(PQstatus(session.connection()) == CONNECTION_OK, PQerrorMessage(session.connection()));
+    BOOST_TEST_REQUIRE(PQstatus(other.get()) == CONNECTION_OK, PQerrorMessage(other.get()));
+    // Version 1 creates the history table: the steps after it open with their record.
+    const auto first = migrations.apply_batch(steps({0}), false);
+    BOOST_TEST_REQUIRE((first.rest.result == StepResult::applied));
+  }
+
+  std::vector<PlanStep> steps(std::initializer_list<std::size_t> indexes) const {
+    std::vector<PlanStep> out;
+    for (const auto i : indexes) out.push_back({&files[i], Direction::up});
+    return out;
+  }
+
+  void other_runs(const std::string& sql) {
+    PgResult result(PQexec(other.get(), sql.c_str()));
+    BOOST_TEST_REQUIRE(PQresultStatus(result.get()) != PGRES_FATAL_ERROR, PQresultErrorMessage(result.get()));
+  }
+
+  std::string scalar(const std::string& sql) const { return cluster().scalar(sql, database); }
+};
+
+std::string lock_key_text() { return std::to_string(lock_key(default_history_table())); }
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_step_opening_with_its_record_applies_and_keeps_its_duration, Fixture) {
+  const auto batch = migrations.apply_batch(steps({1}), true);
+  BOOST_TEST((batch.rest.result == StepResult::applied));
+  BOOST_TEST(batch.committed.size() == 1u);
+  BOOST_TEST(scalar("SELECT state || ' ' || (duration_ms IS NOT NULL) FROM dbinit_schema_history WHERE version = 2") ==
+             "applied true");
+  BOOST_TEST(scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'two'") == "1");
+}
+
+BOOST_FIXTURE_TEST_CASE(the_lock_held_by_another_session_is_lock_busy_and_changes_nothing, Fixture) {
+  other_runs("SELECT pg_advisory_lock(" + lock_key_text() + ")");
+  const auto batch = migrations.apply_batch(steps({1}), true);
+  BOOST_TEST((batch.rest.result == StepResult::lock_busy));
+  BOOST_TEST(batch.committed.empty());
+  BOOST_TEST(scalar("SELECT count(*) FROM dbinit_schema_history") == "1");
+  BOOST_TEST(scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'two'") == "0");
+  other_runs("SELECT pg_advisory_unlock(" + lock_key_text() + ")");
+  BOOST_TEST((migrations.apply_batch(steps({1}), true).rest.result == StepResult::applied));
+}
+
+// The history read said 2 was pending; another replica recorded it since.
+BOOST_FIXTURE_TEST_CASE(a_version_recorded_by_another_replica_is_applied_elsewhere_and_its_file_never_runs, Fixture) {
+  other_runs("INSERT INTO dbinit_schema_history (version, name, checksum, state, applied_by) VALUES (2, 'two', '" +
+             files[1].checksum + "', 'applied', 'another replica')");
+  const auto batch = migrations.apply_batch(steps({1, 2}), true);
+  BOOST_TEST((batch.rest.result == StepResult::applied_elsewhere));
+  BOOST_TEST(batch.committed.empty());
+  BOOST_TEST(scalar("SELECT count(*) FROM pg_tables WHERE tablename IN ('two', 'three')") == "0");
+  BOOST_TEST(scalar("SELECT applied_by FROM dbinit_schema_history WHERE version = 2") == "another replica");
+}
+
+// 23505 from the file itself is the file's failure, not another replica.
+BOOST_FIXTURE_TEST_CASE(a_unique_violation_in_the_file_is_a_failure_after_what_was_committed, Fixture) {
+  const auto batch = migrations.apply_batch(steps({1, 2}), true);
+  BOOST_TEST((batch.rest.result == StepResult::failed));
+  BOOST_TEST(batch.committed.size() == 1u);
+  BOOST_TEST(scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM dbinit_schema_history") == "1,2");
+  BOOST_TEST(scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'three'") == "0");
+}
