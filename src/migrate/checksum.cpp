@@ -1,8 +1,13 @@
 #include "migrate/checksum.hpp"
 
-#include <openssl/evp.h>
-
-#include <stdexcept>
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP,
+// and kept through 3.x. EVP's first digest loads and indexes the default
+// provider's algorithms: 2.4 ms of CPU per start here (measured side by
+// side), a tenth of a no-op start against a local server; the low-level
+// functions hash the same bytes without it. With TLS, libpq loads the
+// provider anyway.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 namespace dbinit {
 
@@ -16,13 +21,15 @@ std::string normalize_line_endings(std::string_view text) {
 }
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("OpenSSL SHA-256 failed");
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256_CTX context;
+  // Cannot fail: they only compute, on memory given to them.
+  SHA256_Init(&context);
+  SHA256_Update(&context, data.data(), data.size());
+  SHA256_Final(digest, &context);
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
+  for (unsigned int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
     out += hex[digest[i] >> 4];
     out += hex[digest[i] & 0xF];
   }
