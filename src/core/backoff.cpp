@@ -1,5 +1,6 @@
 #include "core/backoff.hpp"
 
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -21,9 +22,14 @@ Milliseconds BackoffSchedule::next() {
 }
 
 std::uint64_t random_seed() {
-  std::random_device device;
+  // getrandom(), not std::random_device: constructing one probes the CPU
+  // for RDRAND with CPUID, which a virtual machine traps (a measurable part
+  // of a no-op start). The clock and the PID alone still differ between
+  // replicas should the kernel refuse (it cannot block: GRND_NONBLOCK).
+  std::uint64_t entropy = 0;
+  if (::getrandom(&entropy, sizeof entropy, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof entropy)) entropy = 0;
   const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-  return (std::uint64_t{device()} << 32) ^ static_cast<std::uint64_t>(now) ^ static_cast<std::uint64_t>(getpid());
+  return entropy ^ static_cast<std::uint64_t>(now) ^ (static_cast<std::uint64_t>(getpid()) << 32);
 }
 
 }  // namespace dbinit

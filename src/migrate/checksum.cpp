@@ -15,8 +15,12 @@ std::string normalize_line_endings(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) out += text[i];
+  // Line by line: each CR of a CRLF is left out.
+  for (auto crlf = text.find("\r\n"); crlf != std::string_view::npos; crlf = text.find("\r\n")) {
+    out.append(text.substr(0, crlf));
+    text.remove_prefix(crlf + 1);
+  }
+  out.append(text);
   return out;
 }
 
