@@ -156,4 +156,9 @@ std::string PgCluster::log() const {
   return text.str();
 }
 
+PgCluster& shared_cluster() {
+  static PgCluster cluster;
+  return cluster;
+}
+
 }  // namespace dbinit::test

@@ -62,4 +62,8 @@ class PgCluster {
 std::vector<std::string> as_postgres(std::vector<std::string> argv);
 std::string pg_bin(const std::string& tool);
 
+// One cluster for the whole test program, started on first use and removed
+// at exit; each case that needs state uses its own database.
+PgCluster& shared_cluster();
+
 }  // namespace dbinit::test

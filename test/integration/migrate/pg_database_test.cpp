@@ -19,10 +19,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-PgCluster& cluster() {
-  static PgCluster instance;
-  return instance;
-}
+PgCluster& cluster() { return shared_cluster(); }
 
 // dbinit's migration session on a new database, and a second session that
 // plays another replica.

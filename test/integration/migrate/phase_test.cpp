@@ -18,10 +18,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-PgCluster& cluster() {
-  static PgCluster instance;
-  return instance;
-}
+PgCluster& cluster() { return shared_cluster(); }
 
 std::string fixture_binary(const std::string& set) { return DBINIT_TEST_BINARY_DIR "/dbinit_fixture_" + set; }
 

@@ -15,12 +15,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// One cluster for the whole file; each case that needs state uses its own database.
-PgCluster& shared_cluster() {
-  static PgCluster cluster;
-  return cluster;
-}
-
 // Every case checks this: no password may appear in anything dbinit prints.
 void expect_no_password(const ProcessResult& result, const std::string& password = superuser_password) {
   BOOST_TEST(!contains(result.out + result.err, password), "password leaked:\n" << describe(result));
