@@ -173,7 +173,8 @@ class Supervisor {
     for (;;) {
       std::optional<Milliseconds> limit;
       if (release_at)
-        limit = std::max(Milliseconds(0), std::chrono::ceil<Milliseconds>(*release_at - std::chrono::steady_clock::now()));
+        limit = std::max(Milliseconds(0),
+                         std::chrono::ceil<Milliseconds>(*release_at - std::chrono::steady_clock::now()));
       const auto received = next_signal(limit);
       if (!received) {
         if (release_at && std::chrono::steady_clock::now() >= *release_at) {
@@ -292,10 +293,6 @@ class Supervisor {
   pid_t command_ = -1;
 };
 
-}  // namespace
-
-namespace {
-
 // Runs the phases in a forked child and waits for it; 0 to go on to COMMAND,
 // otherwise dbinit's exit code.
 int run_phases(const std::function<int()>& phases, const SupervisorSignals& signals, Supervisor& supervisor) {
@@ -318,8 +315,12 @@ int run_phases(const std::function<int()>& phases, const SupervisorSignals& sign
   std::optional<int> stop_signal;
   const int status = supervisor.wait_for_phases(child, stop_signal);
   if (WIFSIGNALED(status)) {
+    // A stop signal forwarded before the child had blocked it is a stop,
+    // anything else a crash.
     const int code = exit_code_for_wait_status(status);
-    log_line(log::Level::error, "the phases were killed by a signal",
+    const bool stopped = stop_signal == WTERMSIG(status);
+    log_line(stopped ? log::Level::info : log::Level::error,
+             stopped ? "stopped before starting the command" : "the phases were killed by a signal",
              {{"signal", signal_name(WTERMSIG(status))}, {"exit_code", std::to_string(code)}});
     return code;
   }
