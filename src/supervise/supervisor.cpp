@@ -16,6 +16,7 @@
 #include "core/exit_code.hpp"
 #include "core/signal_names.hpp"
 #include "core/stop_signals.hpp"
+#include "supervise/command_start.hpp"
 #include "supervise/memory.hpp"
 #include "supervise/policy.hpp"
 #include "supervise/process_tree.hpp"
@@ -46,60 +47,6 @@ void log_line(log::Level level, std::string_view message, const log::Fields& fie
 
 void log_system_error(const std::string& attempted, int error_number) {
   log_line(log::Level::error, attempted + ": " + std::strerror(error_number));
-}
-
-// What start_command() learnt. A vfork() child shares the supervisor's
-// memory until it execs, and the supervisor is suspended until then: the
-// child writes these, the supervisor reads them once vfork() returns.
-struct CommandStart {
-  pid_t pid = -1;
-  int fork_error = 0;      // vfork() failed: no child
-  int group_error = 0;     // setpgid() failed in the child
-  int terminal_error = 0;  // tcsetpgrp() failed in the child
-  int exec_error = 0;      // execvp() failed: the child exited 127 at once
-};
-
-// Starts COMMAND as tini does, leading a process group of its own: a Ctrl-C
-// from the terminal, or a signal sent to dbinit's process group (by
-// `timeout`, a shell, a service manager), then reaches the command once,
-// from dbinit, instead of once directly and once forwarded. An interactive
-// command (docker run -it) must hold the terminal's foreground, or its first
-// read stops it with SIGTTIN; it takes it only when dbinit held it (a
-// supervisor started in the background must not steal it). Without a
-// terminal tcgetpgrp() fails and there is nothing to take.
-//
-// vfork(): the child borrows the supervisor's memory until execvp(), so
-// there is no copy of the page tables and no copy-on-write fault, the part
-// of a fork that grows with the process. Until then the child only makes
-// system calls (TTIN/TTOU are still blocked for tcsetpgrp, see signals.hpp)
-// and allocates nothing: argv is built before.
-CommandStart start_command(const std::vector<std::string>& command, const SupervisorSignals& signals) {
-  std::vector<char*> argv;
-  for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  const bool take_terminal = ::tcgetpgrp(STDIN_FILENO) == ::getpgrp();
-  volatile int group_error = 0, terminal_error = 0, exec_error = 0;
-  const pid_t pid = ::vfork();
-  if (pid == 0) {
-    if (::setpgid(0, 0) != 0)
-      group_error = errno;
-    else if (take_terminal && ::tcsetpgrp(STDIN_FILENO, ::getpid()) != 0)
-      terminal_error = errno;
-    signals.restore_original();
-    ::execvp(argv[0], argv.data());
-    exec_error = errno;
-    ::_exit(to_int(ExitCode::not_found));
-  }
-  CommandStart start;
-  if (pid < 0) {
-    start.fork_error = errno;
-    return start;
-  }
-  start.pid = pid;
-  start.group_error = group_error;
-  start.terminal_error = terminal_error;
-  start.exec_error = exec_error;
-  return start;
 }
 
 constexpr Milliseconds release_memory_after_start{50};
