@@ -27,12 +27,14 @@ std::vector<std::string> current_environment() {
 
 void start_logging(const Config& config, const std::vector<std::string>& warnings) {
   log::init(config.log);
-  for (const auto& secret : database_secrets(config)) log::redactor().add_secret(secret);
   for (const auto& warning : warnings) log::warn(log::Phase::config, warning);
 }
 
 // Wait and migrate, as phases_for() decided; 0 when they succeeded.
 int run_phases(const Config& config, const Phases& phases, StopSignals& stop) {
+  // Here, not at start-up: the resident supervisor logs nothing about the
+  // database and need not parse its connection strings.
+  for (const auto& secret : database_secrets(config)) log::redactor().add_secret(secret);
   // The migration set is read and checked before any connection.
   std::optional<MigrationSet> migrations;
   if (phases.migrate) {
