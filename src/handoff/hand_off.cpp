@@ -4,15 +4,13 @@
 
 #include <cerrno>
 
-#include "core/exec_error.hpp"
+#include "core/exec.hpp"
 #include "log/log.hpp"
 
 namespace dbinit {
 
 ExitCode hand_off(const std::vector<std::string>& argv, StopSignals& stop) {
-  std::vector<char*> pointers;
-  for (const auto& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
-  pointers.push_back(nullptr);
+  const auto pointers = exec_argv(argv);
   log::info(log::Phase::hand_off, "starting command", {{"command", argv.front()}});
   stop.restore_original_mask();
   ::execvp(pointers[0], pointers.data());

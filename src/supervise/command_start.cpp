@@ -4,14 +4,12 @@
 
 #include <cerrno>
 
-#include "core/exit_code.hpp"
+#include "core/exec.hpp"
 
 namespace dbinit {
 
 CommandStart start_command(const std::vector<std::string>& command, const SupervisorSignals& signals) {
-  std::vector<char*> argv;
-  for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
+  const auto argv = exec_argv(command);
   const bool take_terminal = ::tcgetpgrp(STDIN_FILENO) == ::getpgrp();
   volatile int group_error = 0, terminal_error = 0, exec_error = 0;
   const pid_t pid = ::vfork();

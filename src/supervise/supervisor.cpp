@@ -12,7 +12,7 @@
 #include <system_error>
 
 #include "core/duration.hpp"
-#include "core/exec_error.hpp"
+#include "core/exec.hpp"
 #include "core/exit_code.hpp"
 #include "core/signal_names.hpp"
 #include "core/stop_signals.hpp"
@@ -242,7 +242,7 @@ class Supervisor {
 
 // Runs the phases in a forked child and waits for it; 0 to go on to COMMAND,
 // otherwise dbinit's exit code.
-int run_phases(const std::function<int()>& phases, const SupervisorSignals& signals, Supervisor& supervisor) {
+int phases_in_child(const std::function<int()>& phases, const SupervisorSignals& signals, Supervisor& supervisor) {
   // Nothing has been written to stdout or stderr through a buffer yet, so
   // the child may leave through exit() (running exit handlers) without
   // repeating anything of the parent's. It stays in dbinit's process group
@@ -261,17 +261,15 @@ int run_phases(const std::function<int()>& phases, const SupervisorSignals& sign
   release_memory();
   std::optional<int> stop_signal;
   const int status = supervisor.wait_for_phases(child, stop_signal);
-  if (WIFSIGNALED(status)) {
-    // A stop signal forwarded before the child had blocked it is a stop,
-    // anything else a crash.
-    const int code = exit_code_for_wait_status(status);
-    const bool stopped = stop_signal == WTERMSIG(status);
-    log_line(stopped ? log::Level::info : log::Level::error,
-             stopped ? "stopped before starting the command" : "the phases were killed by a signal",
+  const int code = exit_code_for_wait_status(status);
+  // Killed by a stop signal forwarded before it had blocked it is a stop
+  // like the others; by anything else, a crash.
+  if (WIFSIGNALED(status) && stop_signal != WTERMSIG(status)) {
+    log_line(log::Level::error, "the phases were killed by a signal",
              {{"signal", signal_name(WTERMSIG(status))}, {"exit_code", std::to_string(code)}});
     return code;
   }
-  if (const int code = exit_code_for_wait_status(status); code != 0) return code;  // the child said why
+  if (!WIFSIGNALED(status) && code != 0) return code;  // the child said why
   if (stop_signal) {
     log_line(log::Level::info, "stopped before starting the command", {{"signal", signal_name(*stop_signal)}});
     return exit_code_for_signal(*stop_signal);
@@ -303,7 +301,7 @@ std::optional<int> supervise_if_needed(const SuperviseSettings& settings, log::L
   }
   Supervisor supervisor(settings, signals->waited(), is_pid_1);
   if (run.phases) {
-    if (const int code = run_phases(run.phases, *signals, supervisor); code != 0) ::_exit(code);
+    if (const int code = phases_in_child(run.phases, *signals, supervisor); code != 0) ::_exit(code);
   }
 
   log_line(log::Level::info, "starting command", {{"command", run.command.front()}}, log::Phase::hand_off);
