@@ -29,25 +29,32 @@ std::string try_transaction_lock_sql(std::int64_t key) {
   return "pg_catalog.pg_try_advisory_xact_lock(" + std::to_string(key) + ")";
 }
 
-std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long long version, bool expect_recorded,
-                               bool table_may_be_missing, Milliseconds table_lock_timeout, bool asynchronous_commit) {
+namespace {
+
+std::string lock_block_sql(std::int64_t key, Milliseconds table_lock_timeout, bool asynchronous_commit,
+                           const std::string& after_lock) {
+  return "DO $dbinit$ BEGIN PERFORM " + transaction_settings_sql(table_lock_timeout, asynchronous_commit) +
+         "; IF NOT " + try_transaction_lock_sql(key) + " THEN RAISE EXCEPTION USING ERRCODE = '" +
+         std::string(lock_busy_sqlstate) + "', MESSAGE = 'dbinit migration lock is held by another session'; END IF; " +
+         after_lock + "END $dbinit$;\n";
+}
+
+}  // namespace
+
+std::string lock_sql(std::int64_t key, Milliseconds table_lock_timeout, bool asynchronous_commit) {
+  return lock_block_sql(key, table_lock_timeout, asynchronous_commit, "");
+}
+
+// The table is named in plain SQL, not looked up with to_regclass: a name
+// looked up without a lock may come from this session's catalog cache,
+// which may not yet know of a table another replica committed a moment ago.
+std::string lock_and_check_recorded_sql(const HistoryTable& table, std::int64_t key, long long version,
+                                        Milliseconds table_lock_timeout, bool asynchronous_commit) {
   const std::string version_text = std::to_string(version);
-  const std::string elsewhere = "RAISE EXCEPTION USING ERRCODE = '" + std::string(applied_elsewhere_sqlstate) +
-                                "', MESSAGE = 'dbinit: version " + version_text + " was changed by another session'; ";
-  const std::string recorded = "EXISTS (SELECT 1 FROM " + table.qualified + " WHERE version = " + version_text + ")";
-  const std::string table_exists = "pg_catalog.to_regclass(" + quote_literal(table.qualified) + ") IS NOT NULL";
-  std::string sql = "DO $dbinit$ BEGIN PERFORM " + transaction_settings_sql(table_lock_timeout, asynchronous_commit) +
-                    "; IF NOT " + try_transaction_lock_sql(key) + " THEN RAISE EXCEPTION USING ERRCODE = '" +
-                    std::string(lock_busy_sqlstate) + "', MESSAGE = 'dbinit migration lock is held by another session'; END IF; ";
-  // The check is a nested IF so that it is only planned once the history
-  // table is known to exist.
-  if (expect_recorded)
-    sql += "IF NOT " + table_exists + " THEN " + elsewhere + "END IF; IF NOT " + recorded + " THEN " + elsewhere + "END IF; ";
-  else if (table_may_be_missing)
-    sql += "IF " + table_exists + " THEN IF " + recorded + " THEN " + elsewhere + "END IF; END IF; ";
-  else
-    sql += "IF " + recorded + " THEN " + elsewhere + "END IF; ";
-  return sql + "END $dbinit$;\n";
+  return lock_block_sql(key, table_lock_timeout, asynchronous_commit,
+                        "IF NOT EXISTS (SELECT 1 FROM " + table.qualified + " WHERE version = " + version_text +
+                            ") THEN RAISE EXCEPTION USING ERRCODE = '" + std::string(applied_elsewhere_sqlstate) +
+                            "', MESSAGE = 'dbinit: version " + version_text + " was changed by another session'; END IF; ");
 }
 
 std::string migration_duration_sql() {

@@ -35,14 +35,16 @@ std::string transaction_settings_sql(Milliseconds table_lock_timeout, bool async
 std::string try_transaction_lock_sql(std::int64_t key);
 
 // One statement for the start of a migration's transaction, in PL/pgSQL:
-// the settings above, then take the transaction-level lock or raise DBI01,
-// then check the version is still pending (expect_recorded: still applied,
-// when going down) or raise DBI02. table_may_be_missing: the history table
-// is created after this statement; otherwise the check reads it without
-// asking first. A step going up on an existing history table does without
-// it (step_sql.cpp): a DO block is compiled anew each time.
-std::string lock_and_check_sql(const HistoryTable& table, std::int64_t key, long long version, bool expect_recorded,
-                               bool table_may_be_missing, Milliseconds table_lock_timeout, bool asynchronous_commit);
+// the settings above, then take the transaction-level lock or raise DBI01.
+// The step that creates the history table opens with it, so that replicas
+// do not race to create the table; a step going up on a history table that
+// exists does without it (step_sql.cpp): a DO block is compiled anew each time.
+std::string lock_sql(std::int64_t key, Milliseconds table_lock_timeout, bool asynchronous_commit);
+
+// lock_sql's block, then check that the version is still recorded (a step
+// going down) or raise DBI02.
+std::string lock_and_check_recorded_sql(const HistoryTable& table, std::int64_t key, long long version,
+                                        Milliseconds table_lock_timeout, bool asynchronous_commit);
 
 // What the record that opens a step going up answers when it cannot be
 // made (step_sql.hpp): its state is NULL because the lock was busy, or its

@@ -45,29 +45,34 @@ ApplyMessage record_first_up_message(const HistoryTable& table, std::int64_t loc
   return message;
 }
 
-// The first step on a fresh database creates the history table: it takes
-// the lock first (lock_and_check_sql), so that replicas do not race to create it.
-ApplyMessage check_first_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
-                                    std::string_view applied_by, Milliseconds table_lock_timeout,
-                                    bool asynchronous_commit) {
-  ApplyMessage message;
-  message.sql = lock_and_check_sql(table, lock_key, migration.version, false, true, table_lock_timeout,
-                                   asynchronous_commit);
-  message.sql += create_table_sql(table);
-  message.statements_before_file = table.schema ? 3 : 2;
-  message.file_character_offset = character_count(message.sql);
-  message.sql += migration.up.sql;
-  message.sql += "\n;\nINSERT INTO " + table.qualified +
-                 " (version, name, checksum, state, applied_by, duration_ms) VALUES (" +
-                 record_values(migration, "'applied'", applied_by) + ", " + migration_duration_sql() +
-                 ") RETURNING duration_ms;";
+// Puts text holding `statements` statements before the message's own.
+void prepend(ApplyMessage& message, const std::string& text, std::size_t statements) {
+  message.sql.insert(0, text);
+  message.statements_before_file += statements;
+  if (message.record_guard_statement) *message.record_guard_statement += statements;
+  message.file_character_offset += character_count(text);
+}
+
+// The first step on a fresh database creates the history table. It takes
+// the lock first, in a DO block, so that replicas do not race to create the
+// table; then CREATE TABLE IF NOT EXISTS, which sees a table another replica
+// committed a moment ago (it locks the name, and that brings this session's
+// catalog cache up to date); then it goes on as any other step, its record
+// first: the primary key refuses a version another replica recorded first.
+ApplyMessage create_table_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
+                                     std::string_view applied_by, Milliseconds table_lock_timeout,
+                                     bool asynchronous_commit) {
+  ApplyMessage message = record_first_up_message(table, lock_key, migration, applied_by, table_lock_timeout,
+                                                 asynchronous_commit);
+  prepend(message, lock_sql(lock_key, table_lock_timeout, asynchronous_commit) + create_table_sql(table),
+          table.schema ? 3 : 2);
   return message;
 }
 
 ApplyMessage up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration, bool create_table,
                         std::string_view applied_by, Milliseconds table_lock_timeout, bool asynchronous_commit) {
-  return create_table ? check_first_up_message(table, lock_key, migration, applied_by, table_lock_timeout,
-                                               asynchronous_commit)
+  return create_table ? create_table_up_message(table, lock_key, migration, applied_by, table_lock_timeout,
+                                                asynchronous_commit)
                       : record_first_up_message(table, lock_key, migration, applied_by, table_lock_timeout,
                                                 asynchronous_commit);
 }
@@ -75,8 +80,7 @@ ApplyMessage up_message(const HistoryTable& table, std::int64_t lock_key, const 
 ApplyMessage down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
                           Milliseconds table_lock_timeout, bool asynchronous_commit) {
   ApplyMessage message;
-  message.sql = lock_and_check_sql(table, lock_key, migration.version, true, false, table_lock_timeout,
-                                   asynchronous_commit);
+  message.sql = lock_and_check_recorded_sql(table, lock_key, migration.version, table_lock_timeout, asynchronous_commit);
   message.statements_before_file = 1;
   message.file_character_offset = character_count(message.sql);
   message.sql += migration.down->sql;
@@ -122,13 +126,11 @@ BatchMessage apply_batch_message(const HistoryTable& table, std::int64_t lock_ke
                                ? up_message(table, lock_key, *step.migration, create_table && i == 0, applied_by,
                                             table_lock_timeout, !last)
                                : down_message(table, lock_key, *step.migration, table_lock_timeout, !last);
-    const std::string opening = "BEGIN;\n";
-    message.statements_before_file += 1;
-    if (message.record_guard_statement) *message.record_guard_statement += 1;
-    message.file_character_offset += characters + character_count(opening);
-    const std::string part = opening + message.sql + "\nCOMMIT;\n";
-    characters += character_count(part);
-    batch.sql += part;
+    prepend(message, "BEGIN;\n", 1);
+    message.file_character_offset += characters;
+    message.sql += "\nCOMMIT;\n";
+    characters += character_count(message.sql);
+    batch.sql += message.sql;
     message.sql.clear();  // the text is the batch's
     batch.steps.push_back(std::move(message));
   }

@@ -1,11 +1,12 @@
 #pragma once
 // What dbinit sends to apply or revert one migration. Pure: builds text.
 //
-// A transactional step is one message, one round trip, one transaction: the
-// lock and the version check in one statement, the history table created if
-// needed, the file, its history row. Going up on a history table that exists,
-// the history row comes first and is itself the lock and the version check
-// (step_sql.cpp); its duration is filled in after the file. A no-transaction step (CREATE INDEX
+// A transactional step is one message, one round trip, one transaction.
+// Going up, the history row comes first and is itself the lock and the
+// version check (step_sql.cpp), then the file, then the row's duration; on a
+// fresh database the lock and the history table come before the row. Going
+// down, the lock and the version check in one statement, the file, the row
+// deleted. A no-transaction step (CREATE INDEX
 // CONCURRENTLY) is a session lock, a dirty mark, each statement alone, and
 // the mark made "applied".
 #include <cstdint>

@@ -23,7 +23,7 @@ PgCluster& cluster() { return shared_cluster(); }
 
 // dbinit's migration session on a new database, and a second session that
 // plays another replica.
-struct Fixture {
+struct FreshDatabase {
   std::string database = cluster().create_database();
   StopSignals stop;
   Session session{SessionSettings{}, stop, PgConnection(PQconnectdb(cluster().url(database).c_str())), {}};
@@ -34,12 +34,9 @@ struct Fixture {
                                migration(3, "three", "CREATE TABLE three (x int PRIMARY KEY);\n"
                                                      "INSERT INTO three VALUES (1), (1);")};
 
-  Fixture() {
+  FreshDatabase() {
     BOOST_TEST_REQUIRE(PQstatus(session.connection()) == CONNECTION_OK, PQerrorMessage(session.connection()));
     BOOST_TEST_REQUIRE(PQstatus(other.get()) == CONNECTION_OK, PQerrorMessage(other.get()));
-    // Version 1 creates the history table: the steps after it open with their record.
-    const auto first = migrations.apply_batch(steps({0}), false);
-    BOOST_TEST_REQUIRE((first.rest.result == StepResult::applied));
   }
 
   std::vector<PlanStep> steps(std::initializer_list<std::size_t> indexes) const {
@@ -54,6 +51,14 @@ struct Fixture {
   }
 
   std::string scalar(const std::string& sql) const { return cluster().scalar(sql, database); }
+};
+
+struct Fixture : FreshDatabase {
+  Fixture() {
+    // Version 1 creates the history table: the steps after it open with their record.
+    const auto first = migrations.apply_batch(steps({0}), false);
+    BOOST_TEST_REQUIRE((first.rest.result == StepResult::applied));
+  }
 };
 
 std::string lock_key_text() { return std::to_string(lock_key(default_history_table())); }
@@ -89,6 +94,24 @@ BOOST_FIXTURE_TEST_CASE(a_version_recorded_by_another_replica_is_applied_elsewhe
   BOOST_TEST(batch.committed.empty());
   BOOST_TEST(scalar("SELECT count(*) FROM pg_tables WHERE tablename IN ('two', 'three')") == "0");
   BOOST_TEST(scalar("SELECT applied_by FROM dbinit_schema_history WHERE version = 2") == "another replica");
+}
+
+// This session read a database without history; another replica then
+// created the history table and applied version 1. The step that would have
+// created the table finds the version recorded: had its file run, it would
+// have failed (the table "one" exists).
+BOOST_FIXTURE_TEST_CASE(the_step_creating_the_history_table_finds_a_version_recorded_elsewhere, FreshDatabase) {
+  const auto read = migrations.reread();
+  BOOST_TEST_REQUIRE(read.history.has_value());
+  BOOST_TEST_REQUIRE(!read.history->table_exists);
+  other_runs(create_table_sql(default_history_table()) + files[0].up.sql +
+             "INSERT INTO dbinit_schema_history (version, name, checksum, state, applied_by) VALUES (1, 'one', '" +
+             files[0].checksum + "', 'applied', 'another replica')");
+  const auto batch = migrations.apply_batch(steps({0, 1}), false);
+  BOOST_TEST((batch.rest.result == StepResult::applied_elsewhere));
+  BOOST_TEST(batch.committed.empty());
+  BOOST_TEST(scalar("SELECT string_agg(applied_by, ',') FROM dbinit_schema_history") == "another replica");
+  BOOST_TEST(scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'two'") == "0");
 }
 
 // 23505 from the file itself is the file's failure, not another replica.

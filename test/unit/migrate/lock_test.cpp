@@ -43,21 +43,19 @@ BOOST_AUTO_TEST_CASE(session_lock_queries_use_the_key) {
   BOOST_TEST(release_session_lock_sql(key) == "SELECT pg_catalog.pg_advisory_unlock(2281398760111336587)");
 }
 
-BOOST_AUTO_TEST_CASE(lock_and_check_takes_the_lock_before_checking_the_version) {
+BOOST_AUTO_TEST_CASE(lock_blocks_take_the_lock_before_checking_the_version) {
   const auto table = *parse_history_table("dbinit_schema_history");
-  const auto up = lock_and_check_sql(table, 42, 7, false, true, 2s, false);
-  BOOST_TEST(contains(up, "pg_try_advisory_xact_lock(42)"), up);
-  BOOST_TEST(contains(up, "IF EXISTS (SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 7) THEN"), up);
-  BOOST_TEST(up.find("DBI01") < up.find("DBI02"), up);
-  // Known to exist: the check reads it without asking first.
-  const auto known = lock_and_check_sql(table, 42, 7, false, false, 2s, false);
-  BOOST_TEST(!contains(known, "to_regclass"), known);
-  BOOST_TEST(contains(known, "IF EXISTS (SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 7) THEN"), known);
+  const auto lock = lock_sql(42, 2s, false);
+  BOOST_TEST(contains(lock, "IF NOT pg_catalog.pg_try_advisory_xact_lock(42) THEN RAISE EXCEPTION USING ERRCODE = 'DBI01'"),
+             lock);
+  BOOST_TEST(!contains(lock, "DBI02"), lock);
   // The start of the migration's own transaction, for its recorded duration.
-  BOOST_TEST(contains(up, "set_config('dbinit.started', pg_catalog.clock_timestamp()::text, true)"), up);
-  BOOST_TEST(up.find("dbinit.started") < up.find("advisory_xact_lock"), up);
-  const auto down = lock_and_check_sql(table, 42, 7, true, false, 0s, false);
+  BOOST_TEST(contains(lock, "set_config('dbinit.started', pg_catalog.clock_timestamp()::text, true)"), lock);
+  BOOST_TEST(lock.find("dbinit.started") < lock.find("advisory_xact_lock"), lock);
+  const auto down = lock_and_check_recorded_sql(table, 42, 7, 0s, false);
   BOOST_TEST(contains(down, "IF NOT EXISTS (SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 7) THEN"), down);
+  BOOST_TEST(down.find("DBI01") < down.find("DBI02"), down);
+  BOOST_TEST(!contains(down, "to_regclass"), down);
 }
 
 // Before the file: the migration's own waits for table locks are limited,
@@ -71,7 +69,7 @@ BOOST_AUTO_TEST_CASE(transaction_settings_limit_table_lock_waits_and_choose_the_
   const auto asynchronous = transaction_settings_sql(0s, true);
   BOOST_TEST(contains(asynchronous, "pg_catalog.set_config('synchronous_commit', 'off', true)"), asynchronous);
   const auto table = *parse_history_table("dbinit_schema_history");
-  const auto checked = lock_and_check_sql(table, 42, 7, false, true, 2s, true);
+  const auto checked = lock_and_check_recorded_sql(table, 42, 7, 2s, true);
   BOOST_TEST(contains(checked, "PERFORM " + transaction_settings_sql(2s, true) + ";"), checked);
   BOOST_TEST(checked.find("lock_timeout") < checked.find("DBI02"), checked);
 }
