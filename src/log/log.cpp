@@ -30,9 +30,13 @@ void emit(Level level, Phase phase, std::string_view message, const Fields& fiel
   clean.reserve(fields.size());
   for (const auto& [key, value] : fields) clean.emplace_back(key, redactor().apply(value));
   const std::string safe_message = redactor().apply(message);
-  const std::string line = format_record({utc_timestamp_now(), level, phase, safe_message, clean}, state().settings.format);
+  // The newline is part of the line so that each line is one write(2):
+  // the supervisor and the phases write to the same stderr, and one write
+  // of less than PIPE_BUF bytes is never interleaved with another's.
+  const std::string line =
+      format_record({utc_timestamp_now(), level, phase, safe_message, clean}, state().settings.format) + '\n';
   if (!state().core_ready) {
-    std::cerr << line << '\n' << std::flush;
+    std::cerr << line << std::flush;
     return;
   }
   boost::log::sources::severity_logger<Level> logger;
@@ -49,6 +53,7 @@ void start_core() {
   auto backend = boost::make_shared<sinks::text_ostream_backend>();
   backend->add_stream(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));
   backend->auto_flush(true);
+  backend->set_auto_newline_mode(sinks::auto_newline_mode::disabled_auto_newline);  // emit() ends each line
   auto sink = boost::make_shared<sinks::synchronous_sink<sinks::text_ostream_backend>>(backend);
   // Records arrive fully formatted (format_record), so the sink only prints.
   sink->set_formatter(boost::log::expressions::stream << boost::log::expressions::smessage);
