@@ -180,12 +180,13 @@ ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Mig
       if (auto exit = read_again()) return *exit;
       continue;
     }
-    auto done = [&](const PlanStep& step, Milliseconds duration) {
+    auto done = [&](const PlanStep& step, std::optional<Milliseconds> duration) {
       ++outcome.applied;
       lock_wait.acquired();
       table_lock_wait.acquired();
       log::info(phase, std::string(step.direction == Direction::up ? "applied " : "reverted ") + script_of(step).file_name,
-                {{"version", std::to_string(step.migration->version)}, {"duration", format_duration(duration)}});
+                {{"version", std::to_string(step.migration->version)},
+                 {"duration", duration ? format_duration(*duration) : "unknown"}});
       record_locally(history, step);
       ++next_step;
     };

@@ -37,10 +37,12 @@ struct StepOutcome {
 };
 
 // A batch of steps (MigrationDatabase::apply_batch): the ones the server
-// committed, in order, with their durations as the server measured them,
-// then what became of the step after them.
+// committed, in order, with their durations as the server measured them
+// (nullopt where it cannot tell: the last committed before the batch
+// stopped, or every one when the answer never came), then what became of
+// the step after them.
 struct BatchOutcome {
-  std::vector<Milliseconds> committed;
+  std::vector<std::optional<Milliseconds>> committed;
   StepOutcome rest{StepResult::applied};  // applied: every step of the batch was committed
 };
 

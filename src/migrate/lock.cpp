@@ -25,6 +25,19 @@ std::string transaction_settings_sql(Milliseconds table_lock_timeout, bool async
   return sql;
 }
 
+SettingStatements transaction_setting_statements(Milliseconds table_lock_timeout, bool asynchronous_commit) {
+  SettingStatements settings;
+  if (asynchronous_commit) {
+    settings.sql += "SET LOCAL synchronous_commit = off;\n";
+    ++settings.statements;
+  }
+  if (table_lock_timeout.count() > 0) {
+    settings.sql += "SET LOCAL lock_timeout = " + std::to_string(table_lock_timeout.count()) + ";\n";
+    ++settings.statements;
+  }
+  return settings;
+}
+
 std::string try_transaction_lock_sql(std::int64_t key) {
   return "pg_catalog.pg_try_advisory_xact_lock(" + std::to_string(key) + ")";
 }

@@ -31,6 +31,15 @@ inline constexpr std::string_view applied_elsewhere_sqlstate = "DBI02";  // anot
 // waits for table locks (lock_timeout; zero: no limit).
 std::string transaction_settings_sql(Milliseconds table_lock_timeout, bool asynchronous_commit);
 
+// The same settings but dbinit.started, as SET LOCAL statements: what a
+// step going up opens with (a plain SET costs the server less than a
+// set_config select). statements: how many there are.
+struct SettingStatements {
+  std::string sql;
+  std::size_t statements = 0;
+};
+SettingStatements transaction_setting_statements(Milliseconds table_lock_timeout, bool asynchronous_commit);
+
 // "Take the transaction-level lock, false when it is busy", as SQL.
 std::string try_transaction_lock_sql(std::int64_t key);
 

@@ -39,6 +39,23 @@ void log_failure(const PlanStep& step, const StatementError& error, std::optiona
   }
 }
 
+// A duration the server returned: nullopt when it is NULL (not known).
+std::optional<Milliseconds> duration_at(const PGresult* result, int row, int column) {
+  if (PQgetisnull(result, row, column)) return std::nullopt;
+  return Milliseconds(std::atoll(PQgetvalue(result, row, column)));
+}
+
+// Fills in the durations of the committed steps going up from durations_sql's rows.
+void take_durations(const PGresult* result, const std::vector<PlanStep>& steps, BatchOutcome& batch) {
+  if (!result || PQresultStatus(result) != PGRES_TUPLES_OK || PQnfields(result) != 2) return;
+  for (int row = 0; row < PQntuples(result); ++row) {
+    const long long version = std::atoll(PQgetvalue(result, row, 0));
+    for (std::size_t i = 0; i < batch.committed.size(); ++i)
+      if (steps[i].direction == Direction::up && steps[i].migration->version == version)
+        batch.committed[i] = duration_at(result, row, 1);
+  }
+}
+
 }  // namespace
 
 PgMigrationDatabase::PgMigrationDatabase(Session& session, HistoryTable table, Milliseconds table_lock_timeout,
@@ -106,16 +123,20 @@ BatchOutcome PgMigrationDatabase::apply_batch(const std::vector<PlanStep>& steps
   auto outcome = run_query(session_.connection(), message.sql, std::nullopt, session_.stop());
   BatchOutcome batch;
   // One COMMIT answer per step the server committed (migration files hold no
-  // transaction control); just before it, the step's history record, which
-  // returns the duration the server measured.
+  // transaction control). Just before it: a step going down, its history
+  // row's deletion, which returns its duration; the last step going up,
+  // every duration (durations_sql).
   std::size_t step_start = 0;  // the result of the BEGIN opening the step in flight
   for (std::size_t i = 0; i < outcome.results.size(); ++i) {
     const PGresult* result = outcome.results[i].get();
     if (PQresultStatus(result) != PGRES_COMMAND_OK || std::string_view(PQcmdStatus(const_cast<PGresult*>(result))) != "COMMIT")
       continue;
-    const PGresult* record = i > 0 ? outcome.results[i - 1].get() : nullptr;
-    const bool measured = record && PQresultStatus(record) == PGRES_TUPLES_OK && PQntuples(record) == 1;
-    batch.committed.push_back(Milliseconds(measured ? std::atoll(PQgetvalue(record, 0, 0)) : 0));
+    if (batch.committed.size() == steps.size()) break;  // cannot happen: files hold no COMMIT
+    const PGresult* before = i > 0 ? outcome.results[i - 1].get() : nullptr;
+    const bool down = steps[batch.committed.size()].direction == Direction::down;
+    const bool measured = down && before && PQresultStatus(before) == PGRES_TUPLES_OK && PQntuples(before) == 1;
+    batch.committed.push_back(measured ? duration_at(before, 0, 0) : std::nullopt);
+    if (message.durations_before_last_commit && batch.committed.size() == steps.size()) take_durations(before, steps, batch);
     step_start = i + 1;
   }
   if (outcome.status != IoStatus::ready) {
@@ -129,12 +150,18 @@ BatchOutcome PgMigrationDatabase::apply_batch(const std::vector<PlanStep>& steps
   batch.rest = step_error(steps[failed], *error, message.steps[failed], outcome.results.size() - 1 - step_start,
                           since(start));
   // A closed block and durable earlier commits, or the session is unusable.
-  auto ended = run_query(session_.connection(), end_batch_sql(table_, failed > 0), std::nullopt, session_.stop());
+  std::vector<long long> committed_up;
+  for (std::size_t i = 0; i < failed; ++i)
+    if (steps[i].direction == Direction::up) committed_up.push_back(steps[i].migration->version);
+  auto ended = run_query(session_.connection(), end_batch_sql(table_, failed > 0, committed_up), std::nullopt,
+                         session_.stop());
   if (ended.status != IoStatus::ready) {
     interrupted(ended);
   } else if (auto problem = first_error(ended.results)) {
     log::warn(phase, "ending the batch failed: " + problem->message + "; reconnecting", {{"sqlstate", problem->sqlstate}});
     broken_ = true;
+  } else if (!committed_up.empty()) {
+    take_durations(ended.results.back().get(), steps, batch);
   }
   return batch;
 }

@@ -16,32 +16,31 @@ std::string record_values(const Migration& migration, std::string_view state, st
 // On a history table that exists, a step going up opens with its record,
 // which is also its lock and its version guard, in one plain statement (a
 // PL/pgSQL block costs a compilation per migration, a third of what a
-// trivial migration costs the server):
-// - the CTE, MATERIALIZED so that it runs before the row is made, applies
-//   the transaction's settings;
+// trivial migration costs the server), after the transaction's settings:
 // - the state is 'applied' only when the transaction lock was free; NULL,
 //   the table's NOT NULL constraint refuses the row: lock_busy_record_sqlstate;
 // - with the lock held, nobody else can be recording this version, so the
 //   primary key refusing it means another replica applied it first:
-//   recorded_already_record_sqlstate.
-// The duration is filled in after the file, in the same transaction.
+//   recorded_already_record_sqlstate;
+// - applied_at is when the step began: clock_timestamp(), as now() is when
+//   the whole message began, the same for every step of a batch.
+// Its duration is written afterwards, once for a whole batch (durations_sql).
 ApplyMessage record_first_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
                                      std::string_view applied_by, Milliseconds table_lock_timeout,
                                      bool asynchronous_commit) {
+  const SettingStatements settings = transaction_setting_statements(table_lock_timeout, asynchronous_commit);
   ApplyMessage message;
-  message.sql = "WITH transaction_settings AS MATERIALIZED (SELECT " +
-                transaction_settings_sql(table_lock_timeout, asynchronous_commit) + ")\nINSERT INTO " +
-                table.qualified + " (version, name, checksum, state, applied_by) SELECT " +
+  message.sql = settings.sql + "INSERT INTO " + table.qualified +
+                " (version, name, checksum, state, applied_by, applied_at) VALUES (" +
                 record_values(migration, "CASE WHEN " + try_transaction_lock_sql(lock_key) + " THEN 'applied' END",
                               applied_by) +
-                " FROM transaction_settings;\n";
-  message.statements_before_file = 1;
-  message.record_guard_statement = 0;
+                ", pg_catalog.clock_timestamp());\n";
+  message.record_guard_statement = settings.statements;
+  message.statements_before_file = settings.statements + 1;
   message.file_character_offset = character_count(message.sql);
   message.sql += migration.up.sql;
   // The file may end inside a line comment or without a semicolon.
-  message.sql += "\n;\nUPDATE " + table.qualified + " SET duration_ms = " + migration_duration_sql() +
-                 " WHERE version = " + std::to_string(migration.version) + " RETURNING duration_ms;";
+  message.sql += "\n;\n";
   return message;
 }
 
@@ -93,7 +92,9 @@ ApplyMessage down_message(const HistoryTable& table, std::int64_t lock_key, cons
 
 ApplyMessage apply_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
                               bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout) {
-  return up_message(table, lock_key, migration, create_table, applied_by, table_lock_timeout, false);
+  ApplyMessage message = up_message(table, lock_key, migration, create_table, applied_by, table_lock_timeout, false);
+  message.sql += durations_sql(table, {migration.version}, true);
+  return message;
 }
 
 ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
@@ -118,14 +119,22 @@ ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key
 BatchMessage apply_batch_message(const HistoryTable& table, std::int64_t lock_key, const std::vector<PlanStep>& steps,
                                  bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout) {
   BatchMessage batch;
+  std::vector<long long> up_versions;
   std::size_t characters = 0;  // of batch.sql, counted as it grows: it may hold thousands of files
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const PlanStep& step = steps[i];
     const bool last = i + 1 == steps.size();
-    ApplyMessage message = step.direction == Direction::up
-                               ? up_message(table, lock_key, *step.migration, create_table && i == 0, applied_by,
-                                            table_lock_timeout, !last)
-                               : down_message(table, lock_key, *step.migration, table_lock_timeout, !last);
+    const bool up = step.direction == Direction::up;
+    ApplyMessage message = up ? up_message(table, lock_key, *step.migration, create_table && i == 0, applied_by,
+                                           table_lock_timeout, !last)
+                              : down_message(table, lock_key, *step.migration, table_lock_timeout, !last);
+    if (up) up_versions.push_back(step.migration->version);
+    // A plan's steps going up come after those going down, so the last
+    // step's transaction can write every duration.
+    if (last && up) {
+      message.sql += durations_sql(table, up_versions, true);
+      batch.durations_before_last_commit = true;
+    }
     prepend(message, "BEGIN;\n", 1);
     message.file_character_offset += characters;
     message.sql += "\nCOMMIT;\n";
@@ -137,15 +146,26 @@ BatchMessage apply_batch_message(const HistoryTable& table, std::int64_t lock_ke
   return batch;
 }
 
-std::string end_batch_sql(const HistoryTable& table, bool any_committed) {
+std::string durations_sql(const HistoryTable& table, const std::vector<long long>& versions, bool last_ends_now) {
+  std::string list;
+  for (const auto version : versions) list += (list.empty() ? "" : ", ") + std::to_string(version);
+  const std::string end = last_ends_now ? "coalesce(successor.started, pg_catalog.clock_timestamp())" : "successor.started";
+  return "UPDATE " + table.qualified + " AS recorded SET duration_ms = (extract(epoch FROM " + end +
+         " - recorded.applied_at) * 1000)::integer FROM (SELECT version, lead(applied_at) OVER (ORDER BY applied_at, "
+         "version) AS started FROM " + table.qualified + " WHERE version IN (" + list +
+         ")) AS successor WHERE recorded.version = successor.version RETURNING recorded.version, recorded.duration_ms;\n";
+}
+
+std::string end_batch_sql(const HistoryTable& table, bool any_committed, const std::vector<long long>& committed_up) {
   // The failed step left its transaction block open (aborted).
-  std::string sql = "ROLLBACK;";
+  std::string sql = "ROLLBACK;\n";
+  if (!any_committed) return sql;
   // A write, committed durably, flushes the WAL with every asynchronous
-  // commit before it: what dbinit logged as applied is on disk.
-  if (any_committed)
-    sql += "\nUPDATE " + table.qualified + " SET state = state WHERE version = (SELECT max(version) FROM " +
-           table.qualified + ");";
-  return sql;
+  // commit before it: what dbinit logged as applied is on disk. Where steps
+  // went up, the write is their durations; the last one's end is not known.
+  if (!committed_up.empty()) return sql + durations_sql(table, committed_up, false);
+  return sql + "UPDATE " + table.qualified + " SET state = state WHERE version = (SELECT max(version) FROM " +
+         table.qualified + ");";
 }
 
 std::string mark_dirty_sql(const HistoryTable& table, const Migration& migration, std::string_view applied_by) {

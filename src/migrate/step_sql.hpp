@@ -3,8 +3,9 @@
 //
 // A transactional step is one message, one round trip, one transaction.
 // Going up, the history row comes first and is itself the lock and the
-// version check (step_sql.cpp), then the file, then the row's duration; on a
-// fresh database the lock and the history table come before the row. Going
+// version check (step_sql.cpp), then the file, then the row's duration
+// (written once for a whole batch); on a fresh database the lock and the
+// history table come before the row. Going
 // down, the lock and the version check in one statement, the file, the row
 // deleted. A no-transaction step (CREATE INDEX
 // CONCURRENTLY) is a session lock, a dirty mark, each statement alone, and
@@ -45,13 +46,24 @@ ApplyMessage apply_down_message(const HistoryTable& table, std::int64_t lock_key
 struct BatchMessage {
   std::string sql;
   std::vector<ApplyMessage> steps;  // sql left empty
+  // The last step went up: its transaction ends with durations_sql for
+  // every step going up, the result just before the last COMMIT.
+  bool durations_before_last_commit = false;
 };
 BatchMessage apply_batch_message(const HistoryTable& table, std::int64_t lock_key, const std::vector<PlanStep>& steps,
                                  bool create_table, std::string_view applied_by, Milliseconds table_lock_timeout);
 
+// Writes the durations of the steps going up that recorded versions, in the
+// order they ran: each from its start (applied_at) to the next one's start,
+// the last to now when last_ends_now, otherwise left unknown (NULL). One
+// statement for a batch: a write per migration would cost the server about
+// as much as a trivial migration. Returns each version and its duration.
+std::string durations_sql(const HistoryTable& table, const std::vector<long long>& versions, bool last_ends_now);
+
 // After a batch stopped at a failing step: close its transaction block and,
-// when steps before it were committed asynchronously, make them durable.
-std::string end_batch_sql(const HistoryTable& table, bool any_committed);
+// when steps before it were committed asynchronously, make them durable,
+// writing the durations of those that went up (committed_up).
+std::string end_batch_sql(const HistoryTable& table, bool any_committed, const std::vector<long long>& committed_up);
 
 std::string mark_dirty_sql(const HistoryTable& table, const Migration& migration, std::string_view applied_by);
 std::string mark_applied_sql(const HistoryTable& table, const Migration& migration, long long duration_ms);

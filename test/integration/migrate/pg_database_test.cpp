@@ -32,7 +32,8 @@ struct FreshDatabase {
   std::vector<Migration> files{migration(1, "one", "CREATE TABLE one (x int);"),
                                migration(2, "two", "CREATE TABLE two (x int);"),
                                migration(3, "three", "CREATE TABLE three (x int PRIMARY KEY);\n"
-                                                     "INSERT INTO three VALUES (1), (1);")};
+                                                     "INSERT INTO three VALUES (1), (1);"),
+                               migration(4, "four", "CREATE TABLE four (x int);")};
 
   FreshDatabase() {
     BOOST_TEST_REQUIRE(PQstatus(session.connection()) == CONNECTION_OK, PQerrorMessage(session.connection()));
@@ -68,7 +69,8 @@ std::string lock_key_text() { return std::to_string(lock_key(default_history_tab
 BOOST_FIXTURE_TEST_CASE(a_step_opening_with_its_record_applies_and_keeps_its_duration, Fixture) {
   const auto batch = migrations.apply_batch(steps({1}), true);
   BOOST_TEST((batch.rest.result == StepResult::applied));
-  BOOST_TEST(batch.committed.size() == 1u);
+  BOOST_TEST_REQUIRE(batch.committed.size() == 1u);
+  BOOST_TEST(batch.committed[0].has_value());
   BOOST_TEST(scalar("SELECT state || ' ' || (duration_ms IS NOT NULL) FROM dbinit_schema_history WHERE version = 2") ==
              "applied true");
   BOOST_TEST(scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'two'") == "1");
@@ -83,6 +85,19 @@ BOOST_FIXTURE_TEST_CASE(the_lock_held_by_another_session_is_lock_busy_and_change
   BOOST_TEST(scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'two'") == "0");
   other_runs("SELECT pg_advisory_unlock(" + lock_key_text() + ")");
   BOOST_TEST((migrations.apply_batch(steps({1}), true).rest.result == StepResult::applied));
+}
+
+// Every duration is written once, by the last step: each from the step's
+// start to the next one's.
+BOOST_FIXTURE_TEST_CASE(a_batch_writes_every_duration_and_each_step_its_own_start, Fixture) {
+  const auto batch = migrations.apply_batch(steps({1, 3}), true);
+  BOOST_TEST((batch.rest.result == StepResult::applied));
+  BOOST_TEST_REQUIRE(batch.committed.size() == 2u);
+  BOOST_TEST((batch.committed[0].has_value() && batch.committed[1].has_value()));
+  BOOST_TEST(scalar("SELECT string_agg(version || ':' || (duration_ms >= 0), ',' ORDER BY version) "
+                    "FROM dbinit_schema_history WHERE version IN (2, 4)") == "2:true,4:true");
+  BOOST_TEST(scalar("SELECT (SELECT applied_at FROM dbinit_schema_history WHERE version = 2) < "
+                    "(SELECT applied_at FROM dbinit_schema_history WHERE version = 4)") == "t");
 }
 
 // The history read said 2 was pending; another replica recorded it since.
@@ -118,7 +133,10 @@ BOOST_FIXTURE_TEST_CASE(the_step_creating_the_history_table_finds_a_version_reco
 BOOST_FIXTURE_TEST_CASE(a_unique_violation_in_the_file_is_a_failure_after_what_was_committed, Fixture) {
   const auto batch = migrations.apply_batch(steps({1, 2}), true);
   BOOST_TEST((batch.rest.result == StepResult::failed));
-  BOOST_TEST(batch.committed.size() == 1u);
+  BOOST_TEST_REQUIRE(batch.committed.size() == 1u);
+  // Where 2 ended is not known (3 rolled back): its duration stays unknown.
+  BOOST_TEST(!batch.committed[0].has_value());
+  BOOST_TEST(scalar("SELECT duration_ms IS NULL FROM dbinit_schema_history WHERE version = 2") == "t");
   BOOST_TEST(scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM dbinit_schema_history") == "1,2");
   BOOST_TEST(scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'three'") == "0");
 }

@@ -68,6 +68,12 @@ BOOST_AUTO_TEST_CASE(transaction_settings_limit_table_lock_waits_and_choose_the_
   BOOST_TEST(!contains(transaction_settings_sql(0s, false), "lock_timeout"));
   const auto asynchronous = transaction_settings_sql(0s, true);
   BOOST_TEST(contains(asynchronous, "pg_catalog.set_config('synchronous_commit', 'off', true)"), asynchronous);
+  // As SET LOCAL statements, for a step going up.
+  const auto statements = transaction_setting_statements(2s, true);
+  BOOST_TEST(statements.sql == "SET LOCAL synchronous_commit = off;\nSET LOCAL lock_timeout = 2000;\n");
+  BOOST_TEST(statements.statements == 2u);
+  BOOST_TEST(transaction_setting_statements(0s, false).statements == 0u);
+  BOOST_TEST(transaction_setting_statements(0s, false).sql.empty());
   const auto table = *parse_history_table("dbinit_schema_history");
   const auto checked = lock_and_check_recorded_sql(table, 42, 7, 2s, true);
   BOOST_TEST(contains(checked, "PERFORM " + transaction_settings_sql(2s, true) + ";"), checked);

@@ -34,26 +34,23 @@ ApplyMessage down_message(const HistoryTable& table, const Migration& m) {
 
 }  // namespace
 
-// On an existing history table the record opens the step: the lock and
-// the version guard are the record's own constraints (step_sql.cpp).
+// On an existing history table the record opens the step, after the
+// transaction's settings: the lock and the version guard are the record's
+// own constraints (step_sql.cpp).
 BOOST_AUTO_TEST_CASE(apply_up_message_opens_with_the_record_that_locks_and_guards_then_file_then_duration) {
   const auto table = table_ok("dbinit_schema_history");
   const auto m = migration(7, "add_users", "CREATE TABLE users (id int);\n");
   const auto message = up_message(table, m, false, "host-1 o'clock");
-  BOOST_TEST(message.sql.starts_with("WITH transaction_settings AS MATERIALIZED (SELECT " +
-                                     transaction_settings_sql(2s, false) + ")\nINSERT INTO \"dbinit_schema_history\""),
-             message.sql);
-  BOOST_TEST(contains(message.sql, "SELECT 7, 'add_users', '" + m.checksum + "', CASE WHEN "
-                                   "pg_catalog.pg_try_advisory_xact_lock(2281398760111336587) THEN 'applied' END, "
-                                   "'host-1 o''clock' FROM transaction_settings;"),
+  BOOST_TEST(message.sql.starts_with("SET LOCAL lock_timeout = 2000;\nINSERT INTO \"dbinit_schema_history\" "
+                                     "(version, name, checksum, state, applied_by, applied_at) VALUES (7, 'add_users', '" +
+                                     m.checksum + "', CASE WHEN pg_catalog.pg_try_advisory_xact_lock(2281398760111336587) "
+                                     "THEN 'applied' END, 'host-1 o''clock', pg_catalog.clock_timestamp());\n"),
              message.sql);
   BOOST_TEST(!contains(message.sql, "DO $dbinit$"), message.sql);
   BOOST_TEST(!contains(message.sql, "CREATE TABLE IF NOT EXISTS"), message.sql);
-  BOOST_TEST((message.record_guard_statement == std::optional<std::size_t>(0)));
-  // The duration is filled in after the file and returned (a batch logs it).
-  BOOST_TEST(message.sql.ends_with("UPDATE \"dbinit_schema_history\" SET duration_ms = " + migration_duration_sql() +
-                                   " WHERE version = 7 RETURNING duration_ms;"),
-             message.sql);
+  BOOST_TEST((message.record_guard_statement == std::optional<std::size_t>(1)));
+  // Its duration is written after the file, up to now.
+  BOOST_TEST(message.sql.ends_with("\n;\n" + durations_sql(table, {7}, true)), message.sql);
   BOOST_TEST(message.sql.find("INSERT INTO") < message.sql.find(m.up.sql));
   BOOST_TEST(message.sql.find(m.up.sql) < message.sql.find("UPDATE"));
 }
@@ -71,17 +68,33 @@ BOOST_AUTO_TEST_CASE(apply_up_message_creating_the_table_locks_then_creates_it_t
   BOOST_TEST(contains(message.sql, "ERRCODE = 'DBI01'"), message.sql);
   BOOST_TEST(!contains(message.sql, "DBI02"), message.sql);
   BOOST_TEST(!contains(message.sql, "to_regclass"), message.sql);
-  // The record is the third statement: lock, history table, record.
-  BOOST_TEST((message.record_guard_statement == std::optional<std::size_t>(2)));
+  // Lock, history table, setting, record, file, duration.
+  BOOST_TEST((message.record_guard_statement == std::optional<std::size_t>(3)));
   const auto statements = split_statements(message.sql);
-  BOOST_TEST_REQUIRE(statements.size() == 5u);
+  BOOST_TEST_REQUIRE(statements.size() == 6u);
   BOOST_TEST(statements[1].text.starts_with("CREATE TABLE IF NOT EXISTS \"dbinit_schema_history\""));
-  BOOST_TEST(statements[2].text.starts_with("WITH transaction_settings AS MATERIALIZED"));
-  BOOST_TEST(contains(std::string(statements[2].text), "SELECT 7, 'add_users', '" + m.checksum + "', CASE WHEN"), statements[2].text);
-  BOOST_TEST(statements[3].text == "CREATE TABLE users (id int)");
-  BOOST_TEST(message.sql.ends_with("UPDATE \"dbinit_schema_history\" SET duration_ms = " + migration_duration_sql() +
-                                   " WHERE version = 7 RETURNING duration_ms;"),
-             message.sql);
+  BOOST_TEST(statements[2].text == "SET LOCAL lock_timeout = 2000");
+  BOOST_TEST(statements[3].text.starts_with("INSERT INTO \"dbinit_schema_history\""));
+  BOOST_TEST(contains(std::string(statements[3].text), "VALUES (7, 'add_users', '" + m.checksum + "', CASE WHEN"),
+             statements[3].text);
+  BOOST_TEST(statements[4].text == "CREATE TABLE users (id int)");
+  BOOST_TEST(statements[5].text.starts_with("UPDATE \"dbinit_schema_history\" AS recorded SET duration_ms"));
+}
+
+// Each duration runs from the step's start to the next one's; the last
+// one's to now, or, when the batch stopped after it, it stays unknown.
+BOOST_AUTO_TEST_CASE(durations_run_from_each_start_to_the_next) {
+  const auto table = table_ok("app.history");
+  const auto sql = durations_sql(table, {3, 5, 8}, true);
+  BOOST_TEST(sql == "UPDATE \"app\".\"history\" AS recorded SET duration_ms = (extract(epoch FROM "
+                    "coalesce(successor.started, pg_catalog.clock_timestamp()) - recorded.applied_at) * 1000)::integer "
+                    "FROM (SELECT version, lead(applied_at) OVER (ORDER BY applied_at, version) AS started FROM "
+                    "\"app\".\"history\" WHERE version IN (3, 5, 8)) AS successor WHERE recorded.version = "
+                    "successor.version RETURNING recorded.version, recorded.duration_ms;\n",
+             sql);
+  const auto unknown_end = durations_sql(table, {3}, false);
+  BOOST_TEST(!contains(unknown_end, "coalesce"), unknown_end);
+  BOOST_TEST(contains(unknown_end, "(extract(epoch FROM successor.started - recorded.applied_at)"), unknown_end);
 }
 
 BOOST_AUTO_TEST_CASE(file_character_offset_is_where_the_file_starts) {
@@ -108,8 +121,10 @@ BOOST_AUTO_TEST_CASE(statements_before_file_counts_what_the_server_runs_first) {
     bool create;
     std::size_t expected;
   };
-  for (const auto& c : {Case{"dbinit_schema_history", false, 1}, Case{"dbinit_schema_history", true, 3},
-                        Case{"app.history", false, 1}, Case{"app.history", true, 4}}) {
+  // The setting (lock_timeout) and the record; before them, when creating
+  // the table, the lock block and the table (and its schema).
+  for (const auto& c : {Case{"dbinit_schema_history", false, 2}, Case{"dbinit_schema_history", true, 4},
+                        Case{"app.history", false, 2}, Case{"app.history", true, 5}}) {
     BOOST_TEST_CONTEXT("table " << c.table << ", create " << c.create) {
       const auto message = up_message(table_ok(c.table), m, c.create, "me");
       BOOST_TEST(message.statements_before_file == c.expected);
@@ -135,9 +150,9 @@ BOOST_AUTO_TEST_CASE(file_ending_in_a_line_comment_still_ends_before_the_record)
   const auto m = migration(2, "b", "CREATE TABLE b (x int) -- no semicolon, then the end");
   const auto message = up_message(table_ok("dbinit_schema_history"), m, false, "me");
   const auto statements = split_statements(message.sql);
-  BOOST_TEST_REQUIRE(statements.size() == 3u);
-  BOOST_TEST(statements[1].text.starts_with("CREATE TABLE b"));
-  BOOST_TEST(statements[2].text.starts_with("UPDATE \"dbinit_schema_history\""));
+  BOOST_TEST_REQUIRE(statements.size() == 4u);
+  BOOST_TEST(statements[2].text.starts_with("CREATE TABLE b"));
+  BOOST_TEST(statements[3].text.starts_with("UPDATE \"dbinit_schema_history\""));
 }
 
 BOOST_AUTO_TEST_CASE(apply_down_message_checks_presence_and_deletes_the_row) {
@@ -193,22 +208,27 @@ BOOST_AUTO_TEST_CASE(a_batch_gives_each_step_its_own_transaction_and_one_durable
   BOOST_TEST(count_of(batch.sql, "\nCOMMIT;\n") == 3u);
   BOOST_TEST(count_of(batch.sql, "pg_try_advisory_xact_lock") == 4u);  // the first's DO block, then each record
   BOOST_TEST(count_of(batch.sql, "CREATE TABLE IF NOT EXISTS") == 1u);  // the history table, in the first only
-  // Asynchronous commits for all but the last, which is durable.
-  // (The first step sets it in its lock block and again in its record.)
-  BOOST_TEST(count_of(batch.sql, "set_config('synchronous_commit', 'off', true)") == 3u);
-  BOOST_TEST(batch.sql.rfind("synchronous_commit") < batch.sql.find("SELECT 2, 'b'"));
+  // Asynchronous commits for all but the last, which is durable (the first
+  // step's lock block sets it too).
+  BOOST_TEST(count_of(batch.sql, "SET LOCAL synchronous_commit = off;") == 2u);
+  BOOST_TEST(count_of(batch.sql, "set_config('synchronous_commit', 'off', true)") == 1u);
+  BOOST_TEST(batch.sql.rfind("synchronous_commit") < batch.sql.find("VALUES (2, 'b'"));
   BOOST_TEST(batch.sql.rfind("BEGIN;") > batch.sql.rfind("synchronous_commit"));
   // In order: the first creates the history table, each opens with its
   // record; each file before the next.
-  BOOST_TEST(batch.sql.find("CREATE TABLE IF NOT EXISTS") < batch.sql.find("SELECT 1, 'a'"));
-  BOOST_TEST(batch.sql.find("SELECT 1, 'a'") < batch.sql.find("CREATE TABLE a"));
-  BOOST_TEST(batch.sql.find("CREATE TABLE a") < batch.sql.find("SELECT 2, 'b'"));
-  BOOST_TEST(batch.sql.find("SELECT 2, 'b'") < batch.sql.find("CREATE TABLE b"));
-  BOOST_TEST(batch.sql.find("CREATE TABLE b") < batch.sql.find("SELECT 3, 'c'"));
-  BOOST_TEST(batch.sql.find("SELECT 3, 'c'") < batch.sql.find("CREATE TABLE c"));
+  BOOST_TEST(batch.sql.find("CREATE TABLE IF NOT EXISTS") < batch.sql.find("VALUES (1, 'a'"));
+  BOOST_TEST(batch.sql.find("VALUES (1, 'a'") < batch.sql.find("CREATE TABLE a"));
+  BOOST_TEST(batch.sql.find("CREATE TABLE a") < batch.sql.find("VALUES (2, 'b'"));
+  BOOST_TEST(batch.sql.find("VALUES (2, 'b'") < batch.sql.find("CREATE TABLE b"));
+  BOOST_TEST(batch.sql.find("CREATE TABLE b") < batch.sql.find("VALUES (3, 'c'"));
+  BOOST_TEST(batch.sql.find("VALUES (3, 'c'") < batch.sql.find("CREATE TABLE c"));
+  // Every duration once, by the last step, just before its COMMIT.
+  BOOST_TEST(count_of(batch.sql, "SET duration_ms") == 1u);
+  BOOST_TEST(batch.sql.ends_with(durations_sql(table, {1, 2, 3}, true) + "\nCOMMIT;\n"), batch.sql);
+  BOOST_TEST(batch.durations_before_last_commit);
   // The guard statement, counted from each step's BEGIN.
-  BOOST_TEST((batch.steps[0].record_guard_statement == std::optional<std::size_t>(3)));
-  BOOST_TEST((batch.steps[1].record_guard_statement == std::optional<std::size_t>(1)));
+  BOOST_TEST((batch.steps[0].record_guard_statement == std::optional<std::size_t>(5)));
+  BOOST_TEST((batch.steps[1].record_guard_statement == std::optional<std::size_t>(3)));
   BOOST_TEST_REQUIRE(batch.steps.size() == 3u);
   for (std::size_t i = 0; i < 3; ++i) {
     BOOST_TEST(text_at_character(batch.sql, batch.steps[i].file_character_offset).starts_with(migrations[i].up.sql));
@@ -228,8 +248,11 @@ BOOST_AUTO_TEST_CASE(a_batch_gives_each_step_its_own_transaction_and_one_durable
 
 BOOST_AUTO_TEST_CASE(ending_a_stopped_batch_makes_earlier_commits_durable) {
   const auto table = table_ok("app.history");
-  BOOST_TEST(end_batch_sql(table, false) == "ROLLBACK;");
-  const auto ended = end_batch_sql(table, true);
+  BOOST_TEST(end_batch_sql(table, false, {}) == "ROLLBACK;\n");
+  // Steps that went up: their durations are the write.
+  BOOST_TEST(end_batch_sql(table, true, {4, 5}) == "ROLLBACK;\n" + durations_sql(table, {4, 5}, false));
+  // Only steps that went down: a write of its own.
+  const auto ended = end_batch_sql(table, true, {});
   BOOST_TEST(ended.starts_with("ROLLBACK;"));
   BOOST_TEST(contains(ended, "UPDATE \"app\".\"history\" SET state = state WHERE version = (SELECT max(version) FROM "
                              "\"app\".\"history\")"), ended);
