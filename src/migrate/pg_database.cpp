@@ -1,6 +1,7 @@
 #include "migrate/pg_database.hpp"
 
 #include <cstdlib>
+#include <unordered_map>
 
 #include "core/backoff.hpp"
 #include "core/duration.hpp"
@@ -48,11 +49,12 @@ std::optional<Milliseconds> duration_at(const PGresult* result, int row, int col
 // Fills in the durations of the committed steps going up from durations_sql's rows.
 void take_durations(const PGresult* result, const std::vector<PlanStep>& steps, BatchOutcome& batch) {
   if (!result || PQresultStatus(result) != PGRES_TUPLES_OK || PQnfields(result) != 2) return;
+  std::unordered_map<long long, std::size_t> step_of_version;  // a batch may hold thousands
+  for (std::size_t i = 0; i < batch.committed.size(); ++i)
+    if (steps[i].direction == Direction::up) step_of_version[steps[i].migration->version] = i;
   for (int row = 0; row < PQntuples(result); ++row) {
-    const long long version = std::atoll(PQgetvalue(result, row, 0));
-    for (std::size_t i = 0; i < batch.committed.size(); ++i)
-      if (steps[i].direction == Direction::up && steps[i].migration->version == version)
-        batch.committed[i] = duration_at(result, row, 1);
+    const auto step = step_of_version.find(std::atoll(PQgetvalue(result, row, 0)));
+    if (step != step_of_version.end()) batch.committed[step->second] = duration_at(result, row, 1);
   }
 }
 
