@@ -590,7 +590,7 @@ class Bench:
         # The floor client is warm from section 1 (the same binary); its SQL file was just written.
         commands = {tool: self.fresh_command(tool, "many", many=True)
                     for tool in ("dbinit", "floor", "floor_apart", "alembic")}
-        wall, rss = self.compare(commands, reps(3, 1), reps(2, 1), check=lambda database, _: self.check_many_schema(database))
+        wall, rss = self.compare(commands, reps(7, 1), reps(2, 1), check=lambda database, _: self.check_many_schema(database))
         median = {tool: statistics.median(values) for tool, values in wall.items()}
         ours, floor, floor_apart, theirs = median["dbinit"], median["floor"], median["floor_apart"], median["alembic"]
         self.goal(f"{count:,} migrations within 2× of the floor (the same {count:,} statements as one transaction in "
