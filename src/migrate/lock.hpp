@@ -24,7 +24,8 @@ std::int64_t lock_key(const HistoryTable& table);
 inline constexpr std::string_view lock_busy_sqlstate = "DBI01";          // another session holds the lock
 inline constexpr std::string_view applied_elsewhere_sqlstate = "DBI02";  // another replica applied (or reverted) the version first
 
-// How each migration's transaction starts, as a select list of
+// How a migration's transaction that opens with a DO block (lock_sql,
+// lock_and_check_recorded_sql) starts, as a select list of
 // set_config(..., true) calls (SET LOCAL: each ends with the transaction):
 // when it began (dbinit.started), synchronous_commit off when
 // asynchronous_commit (why that is safe: step_sql.cpp), and the limit on its
