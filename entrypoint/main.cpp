@@ -30,31 +30,42 @@ void start_logging(const Config& config, const std::vector<std::string>& warning
   for (const auto& warning : warnings) log::warn(log::Phase::config, warning);
 }
 
+// The migration set, read and checked; nullopt after logging why it is
+// unusable.
+std::optional<MigrationSet> load_checked_migrations(const Config& config) {
+  LoadOutcome loaded = load_migration_set(config.migrate.migrations_dir, embedded_migration_files());
+  if (!loaded.set) log::error(log::Phase::config, loaded.error);
+  return std::move(loaded.set);
+}
+
 // Wait and migrate, as phases_for() decided; 0 when they succeeded.
 int run_phases(const Config& config, const Phases& phases, StopSignals& stop) {
   // Here, not at start-up: the resident supervisor logs nothing about the
   // database and need not parse its connection strings.
   for (const auto& secret : database_secrets(config)) log::redactor().add_secret(secret);
-  // The migration set is read and checked before any connection.
+  if (!phases.wait) return to_int(ExitCode::ok);  // migrating implies waiting (config/phases.cpp)
+  log::start_core();
+  // The migration set is read and checked while the first connection
+  // attempt waits for the server, which hides the work (1,000 migrations
+  // take tens of milliseconds); a set found unusable ends the attempt before
+  // it authenticates. Read afterwards when no attempt began (a refused
+  // connection string): an unusable set is still exit 2.
   std::optional<MigrationSet> migrations;
-  if (phases.migrate) {
-    LoadOutcome loaded = load_migration_set(config.migrate.migrations_dir, embedded_migration_files());
-    if (!loaded.set) {
-      log::error(log::Phase::config, loaded.error);
-      return to_int(ExitCode::usage);
-    }
-    migrations = std::move(loaded.set);
+  bool migrations_read = false;
+  auto read_migrations = [&]() -> std::optional<int> {
+    migrations_read = true;
+    migrations = load_checked_migrations(config);
+    if (!migrations) return to_int(ExitCode::usage);
+    return std::nullopt;
+  };
+  WaitOutcome waited = wait_for_database(session_settings(config), stop,
+                                         phases.migrate ? WorkWhileConnecting(read_migrations) : WorkWhileConnecting{});
+  if (phases.migrate && !migrations_read) {
+    if (auto code = read_migrations()) return *code;
   }
-  if (phases.wait) {
-    log::start_core();
-    WaitOutcome waited = wait_for_database(session_settings(config), stop);
-    if (!waited.session) return waited.exit_code;
-    if (phases.migrate) {
-      const int code = run_migrate_phase(*phases.migrate, config.migrate, *migrations, *waited.session);
-      if (code != 0) return code;
-    }
-  }
-  return to_int(ExitCode::ok);
+  if (!waited.session) return waited.exit_code;
+  if (!phases.migrate) return to_int(ExitCode::ok);
+  return run_migrate_phase(*phases.migrate, config.migrate, *migrations, *waited.session);
 }
 
 // The phases and, in exec mode, the hand-off: the process becomes COMMAND.

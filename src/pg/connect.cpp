@@ -56,14 +56,26 @@ PgConnection start_connection(const ConnectionTarget& target) {
 }  // namespace
 
 ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout, StopSignals& stop,
-                            const std::string& first_read_sql) {
+                            const std::string& first_read_sql, const WorkWhileConnecting& work) {
   ConnectAttempt attempt;
-  const Deadline deadline = Clock::now() + timeout;
+  const auto started = Clock::now();
   PgConnection connection = start_connection(target);
   if (!connection) {
     attempt.error = "out of memory starting a connection";
     return attempt;
   }
+  // libpq has resolved the host and called connect(): the server's answers
+  // (a backend forked, the SCRAM exchange) take far longer than the work,
+  // which so adds nothing to the start.
+  // Its time is not the server's: the timeout leaves it out.
+  auto work_time = Clock::duration::zero();
+  if (work) {
+    const auto work_started = Clock::now();
+    attempt.work_exit_code = work();
+    if (attempt.work_exit_code) return attempt;
+    work_time = Clock::now() - work_started;
+  }
+  const Deadline deadline = started + timeout + work_time;
   auto failed = [&](IoStatus status) {
     if (status == IoStatus::stopped) attempt.stop_signal = stop.received();
     if (status == IoStatus::timed_out) {

@@ -22,7 +22,7 @@ Attempts stopped(Attempts attempts, std::optional<int> signal) {
 
 }  // namespace
 
-Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop) {
+Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop, const WorkWhileConnecting& work) {
   Attempts attempts;
   const auto start = Clock::now();
   const bool forever = settings.wait_timeout.count() == 0;
@@ -34,7 +34,13 @@ Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop)
     auto attempt_timeout = settings.connect_timeout;
     if (!forever)
       attempt_timeout = std::min(attempt_timeout, std::max(Milliseconds(1), std::chrono::ceil<Milliseconds>(deadline - Clock::now())));
-    ConnectAttempt attempt = connect_once(settings.target, attempt_timeout, stop, settings.first_read_sql);
+    ConnectAttempt attempt = connect_once(settings.target, attempt_timeout, stop, settings.first_read_sql,
+                                          attempts.count == 1 ? work : WorkWhileConnecting{});
+    if (attempt.work_exit_code) {
+      attempts.result = WaitResult::ended_by_work;
+      attempts.work_exit_code = attempt.work_exit_code;
+      return attempts;
+    }
     if (attempt.connection) {
       attempts.result = WaitResult::ready;
       attempts.connection = std::move(attempt.connection);
@@ -77,7 +83,7 @@ Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop)
   return attempts;
 }
 
-WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop) {
+WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop, const WorkWhileConnecting& work) {
   const ConnInfo parsed = parse_conninfo(settings.target.conninfo);
   if (parsed.error) {
     log::error(phase, "the database URL is not a valid libpq connection string: " + *parsed.error);
@@ -87,13 +93,15 @@ WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop) {
     log::error(phase, *refusal);
     return {std::nullopt, to_int(ExitCode::database_unreachable)};
   }
-  Attempts attempts = attempt_until_ready(settings, stop);
+  Attempts attempts = attempt_until_ready(settings, stop, work);
   switch (attempts.result) {
     case WaitResult::ready:
       return {Session(std::move(settings), stop, std::move(attempts.connection), std::move(attempts.first_read)), 0};
     case WaitResult::stopped:
       log::warn(phase, "stopped by signal before the database was ready");
       return {std::nullopt, exit_code_for_signal(*attempts.stop_signal)};
+    case WaitResult::ended_by_work:
+      return {std::nullopt, *attempts.work_exit_code};
     case WaitResult::fatal:
     case WaitResult::timed_out:
       break;

@@ -6,11 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "pg/connect.hpp"
 #include "pg/session.hpp"
 
 namespace dbinit {
 
-enum class WaitResult { ready, fatal, timed_out, stopped };
+enum class WaitResult { ready, fatal, timed_out, stopped, ended_by_work };
 
 struct Attempts {
   WaitResult result = WaitResult::timed_out;
@@ -19,17 +20,21 @@ struct Attempts {
   std::string last_error;
   unsigned count = 0;
   std::optional<int> stop_signal;
+  std::optional<int> work_exit_code;  // when ended_by_work
 };
 
 // The loop itself; logs every attempt and the outcome. Session::reconnect()
-// runs it again.
-Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop);
+// runs it again. work, when given, runs during the first attempt
+// (pg/connect.hpp).
+Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop, const WorkWhileConnecting& work = {});
 
 struct WaitOutcome {
   std::optional<Session> session;  // set when the database is ready
-  int exit_code = 0;               // otherwise: 3, or 128+N for stop signal N
+  int exit_code = 0;               // otherwise: 3, 128+N for stop signal N, or the work's code
 };
 
-WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop);
+// work runs while the first attempt waits for the server, unless the
+// connection string is refused first; an exit code it returns ends the wait.
+WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop, const WorkWhileConnecting& work = {});
 
 }  // namespace dbinit

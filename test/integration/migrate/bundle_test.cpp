@@ -169,7 +169,8 @@ BOOST_AUTO_TEST_CASE(a_damaged_bundle_is_refused_before_any_connection) {
     BOOST_TEST(contains(result.err, "the bundled migration set is damaged: " + why), describe(result));
     BOOST_TEST(!contains(result.out, "STARTED"));
     BOOST_TEST(tables(db) == "");
-    // Not even connected: the server never saw this application.
+    // Found while the first connection attempt waited: the server never
+    // heard from this application (no startup packet, no authentication).
     BOOST_TEST(!contains(cluster().log(), "app=damaged_bundle"));
     BOOST_TEST(run_binary(binary, {"--version"}).exit_code == 2);
   }
@@ -202,6 +203,25 @@ BOOST_AUTO_TEST_CASE(each_malformed_directory_is_refused_naming_the_file) {
   }
   // No temporary file is left behind either.
   BOOST_TEST(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 0);
+}
+
+// The set is read while the first connection attempt waits for the server
+// (entrypoint/main.cpp): an unusable one still stops dbinit at once with
+// exit 2, whether the database never answers or its URL is refused first.
+BOOST_AUTO_TEST_CASE(an_unusable_set_is_exit_2_at_once_whatever_the_database_does) {
+  using namespace std::chrono_literals;
+  const std::string fixture = DBINIT_TEST_SOURCE_DIR "/fixtures/invalid/empty_file";
+  const std::string message = "0002_second.up.sql: empty file; a migration must contain SQL";
+  const std::string nothing_listening = "postgresql://postgres:pw@127.0.0.1:" + std::to_string(free_loopback_port()) + "/postgres";
+  for (const auto& url : {nothing_listening, std::string("postgresql://[::1/postgres")}) {
+    BOOST_TEST_CONTEXT("DATABASE_URL " << url) {
+      const auto result = run_dbinit({"migrate", "--migrations-dir", fixture, "--wait-timeout", "30s"}, {{"DATABASE_URL", url}});
+      BOOST_TEST(result.exit_code == 2, describe(result));
+      BOOST_TEST(contains(result.err, message), describe(result));
+      BOOST_TEST(!contains(result.err, "attempt failed"), describe(result));
+      BOOST_TEST(result.elapsed < 5s, describe(result));
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(new_refuses_a_bad_name_with_the_rule) {
