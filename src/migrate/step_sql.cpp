@@ -26,9 +26,7 @@ std::string record_values(const Migration& migration, std::string_view state, st
 //   the whole message began, the same for every step of a batch.
 // Its duration is written afterwards, once for a whole batch (durations_sql).
 ApplyMessage record_first_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
-                                     std::string_view applied_by, Milliseconds table_lock_timeout,
-                                     bool asynchronous_commit) {
-  const SettingStatements settings = transaction_setting_statements(table_lock_timeout, asynchronous_commit);
+                                     std::string_view applied_by, const SettingStatements& settings) {
   ApplyMessage message;
   message.sql = settings.sql + "INSERT INTO " + table.qualified +
                 " (version, name, checksum, state, applied_by, applied_at) VALUES (" +
@@ -58,11 +56,11 @@ void prepend(ApplyMessage& message, const std::string& text, std::size_t stateme
 // committed a moment ago (it locks the name, and that brings this session's
 // catalog cache up to date); then it goes on as any other step, its record
 // first: the primary key refuses a version another replica recorded first.
+// The block made the transaction's settings too, so no SET LOCAL follows.
 ApplyMessage create_table_up_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,
                                      std::string_view applied_by, Milliseconds table_lock_timeout,
                                      bool asynchronous_commit) {
-  ApplyMessage message = record_first_up_message(table, lock_key, migration, applied_by, table_lock_timeout,
-                                                 asynchronous_commit);
+  ApplyMessage message = record_first_up_message(table, lock_key, migration, applied_by, SettingStatements{});
   prepend(message, lock_sql(lock_key, table_lock_timeout, asynchronous_commit) + create_table_sql(table),
           table.schema ? 3 : 2);
   return message;
@@ -72,8 +70,8 @@ ApplyMessage up_message(const HistoryTable& table, std::int64_t lock_key, const 
                         std::string_view applied_by, Milliseconds table_lock_timeout, bool asynchronous_commit) {
   return create_table ? create_table_up_message(table, lock_key, migration, applied_by, table_lock_timeout,
                                                 asynchronous_commit)
-                      : record_first_up_message(table, lock_key, migration, applied_by, table_lock_timeout,
-                                                asynchronous_commit);
+                      : record_first_up_message(table, lock_key, migration, applied_by,
+                                                transaction_setting_statements(table_lock_timeout, asynchronous_commit));
 }
 
 ApplyMessage down_message(const HistoryTable& table, std::int64_t lock_key, const Migration& migration,

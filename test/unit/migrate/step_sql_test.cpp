@@ -68,17 +68,18 @@ BOOST_AUTO_TEST_CASE(apply_up_message_creating_the_table_locks_then_creates_it_t
   BOOST_TEST(contains(message.sql, "ERRCODE = 'DBI01'"), message.sql);
   BOOST_TEST(!contains(message.sql, "DBI02"), message.sql);
   BOOST_TEST(!contains(message.sql, "to_regclass"), message.sql);
-  // Lock, history table, setting, record, file, duration.
-  BOOST_TEST((message.record_guard_statement == std::optional<std::size_t>(3)));
+  // Lock (with the transaction's settings), history table, record, file,
+  // duration: no SET LOCAL repeats what the block set.
+  BOOST_TEST((message.record_guard_statement == std::optional<std::size_t>(2)));
+  BOOST_TEST(!contains(message.sql, "SET LOCAL"), message.sql);
   const auto statements = split_statements(message.sql);
-  BOOST_TEST_REQUIRE(statements.size() == 6u);
+  BOOST_TEST_REQUIRE(statements.size() == 5u);
   BOOST_TEST(statements[1].text.starts_with("CREATE TABLE IF NOT EXISTS \"dbinit_schema_history\""));
-  BOOST_TEST(statements[2].text == "SET LOCAL lock_timeout = 2000");
-  BOOST_TEST(statements[3].text.starts_with("INSERT INTO \"dbinit_schema_history\""));
-  BOOST_TEST(contains(std::string(statements[3].text), "VALUES (7, 'add_users', '" + m.checksum + "', CASE WHEN"),
-             statements[3].text);
-  BOOST_TEST(statements[4].text == "CREATE TABLE users (id int)");
-  BOOST_TEST(statements[5].text.starts_with("UPDATE \"dbinit_schema_history\" AS recorded SET duration_ms"));
+  BOOST_TEST(statements[2].text.starts_with("INSERT INTO \"dbinit_schema_history\""));
+  BOOST_TEST(contains(std::string(statements[2].text), "VALUES (7, 'add_users', '" + m.checksum + "', CASE WHEN"),
+             statements[2].text);
+  BOOST_TEST(statements[3].text == "CREATE TABLE users (id int)");
+  BOOST_TEST(statements[4].text.starts_with("UPDATE \"dbinit_schema_history\" AS recorded SET duration_ms"));
 }
 
 // Each duration runs from the step's start to the next one's; the last
@@ -121,10 +122,11 @@ BOOST_AUTO_TEST_CASE(statements_before_file_counts_what_the_server_runs_first) {
     bool create;
     std::size_t expected;
   };
-  // The setting (lock_timeout) and the record; before them, when creating
-  // the table, the lock block and the table (and its schema).
-  for (const auto& c : {Case{"dbinit_schema_history", false, 2}, Case{"dbinit_schema_history", true, 4},
-                        Case{"app.history", false, 2}, Case{"app.history", true, 5}}) {
+  // The setting (lock_timeout) and the record; when creating the table,
+  // the lock block (which makes the setting), the table (and its schema)
+  // and the record.
+  for (const auto& c : {Case{"dbinit_schema_history", false, 2}, Case{"dbinit_schema_history", true, 3},
+                        Case{"app.history", false, 2}, Case{"app.history", true, 4}}) {
     BOOST_TEST_CONTEXT("table " << c.table << ", create " << c.create) {
       const auto message = up_message(table_ok(c.table), m, c.create, "me");
       BOOST_TEST(message.statements_before_file == c.expected);
@@ -209,8 +211,8 @@ BOOST_AUTO_TEST_CASE(a_batch_gives_each_step_its_own_transaction_and_one_durable
   BOOST_TEST(count_of(batch.sql, "pg_try_advisory_xact_lock") == 4u);  // the first's DO block, then each record
   BOOST_TEST(count_of(batch.sql, "CREATE TABLE IF NOT EXISTS") == 1u);  // the history table, in the first only
   // Asynchronous commits for all but the last, which is durable (the first
-  // step's lock block sets it too).
-  BOOST_TEST(count_of(batch.sql, "SET LOCAL synchronous_commit = off;") == 2u);
+  // step's lock block sets it, the second a SET LOCAL).
+  BOOST_TEST(count_of(batch.sql, "SET LOCAL synchronous_commit = off;") == 1u);
   BOOST_TEST(count_of(batch.sql, "set_config('synchronous_commit', 'off', true)") == 1u);
   BOOST_TEST(batch.sql.rfind("synchronous_commit") < batch.sql.find("VALUES (2, 'b'"));
   BOOST_TEST(batch.sql.rfind("BEGIN;") > batch.sql.rfind("synchronous_commit"));
@@ -227,7 +229,7 @@ BOOST_AUTO_TEST_CASE(a_batch_gives_each_step_its_own_transaction_and_one_durable
   BOOST_TEST(batch.sql.ends_with(durations_sql(table, {1, 2, 3}, true) + "\nCOMMIT;\n"), batch.sql);
   BOOST_TEST(batch.durations_before_last_commit);
   // The guard statement, counted from each step's BEGIN.
-  BOOST_TEST((batch.steps[0].record_guard_statement == std::optional<std::size_t>(5)));
+  BOOST_TEST((batch.steps[0].record_guard_statement == std::optional<std::size_t>(3)));
   BOOST_TEST((batch.steps[1].record_guard_statement == std::optional<std::size_t>(3)));
   BOOST_TEST_REQUIRE(batch.steps.size() == 3u);
   for (std::size_t i = 0; i < 3; ++i) {
