@@ -44,24 +44,25 @@ int run_phases(const Config& config, const Phases& phases, StopSignals& stop) {
   // database and need not parse its connection strings.
   for (const auto& secret : database_secrets(config)) log::redactor().add_secret(secret);
   if (!phases.wait) return to_int(ExitCode::ok);  // migrating implies waiting (config/phases.cpp)
-  log::start_core();
-  // The migration set is read and checked while the first connection
-  // attempt waits for the server, which hides the work (1,000 migrations
-  // take tens of milliseconds); a set found unusable ends the attempt before
-  // it authenticates. Read afterwards when no attempt began (a refused
-  // connection string): an unusable set is still exit 2.
+  // The logging core starts, and the migration set is read and checked,
+  // while the first connection attempt waits for the server, which hides
+  // the work (1,000 migrations take tens of milliseconds); a set found
+  // unusable ends the attempt before it authenticates. Done afterwards when
+  // no attempt began (a refused connection string): an unusable set is
+  // still exit 2.
   std::optional<MigrationSet> migrations;
-  bool migrations_read = false;
-  auto read_migrations = [&]() -> std::optional<int> {
-    migrations_read = true;
+  bool prepared = false;
+  auto prepare = [&]() -> std::optional<int> {
+    prepared = true;
+    log::start_core();
+    if (!phases.migrate) return std::nullopt;
     migrations = load_checked_migrations(config);
     if (!migrations) return to_int(ExitCode::usage);
     return std::nullopt;
   };
-  WaitOutcome waited = wait_for_database(session_settings(config), stop,
-                                         phases.migrate ? WorkWhileConnecting(read_migrations) : WorkWhileConnecting{});
-  if (phases.migrate && !migrations_read) {
-    if (auto code = read_migrations()) return *code;
+  WaitOutcome waited = wait_for_database(session_settings(config), stop, prepare);
+  if (!prepared) {
+    if (auto code = prepare()) return *code;
   }
   if (!waited.session) return waited.exit_code;
   if (!phases.migrate) return to_int(ExitCode::ok);

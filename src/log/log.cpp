@@ -1,14 +1,16 @@
 #include "log/log.hpp"
 
-#include <boost/core/null_deleter.hpp>
+#include <unistd.h>
+
 #include <boost/log/core.hpp>
-#include <boost/log/expressions.hpp>
+#include <boost/log/expressions/message.hpp>
+#include <boost/log/sinks/basic_sink_backend.hpp>
 #include <boost/log/sinks/sync_frontend.hpp>
-#include <boost/log/sinks/text_ostream_backend.hpp>
 #include <boost/log/sources/record_ostream.hpp>
 #include <boost/log/sources/severity_logger.hpp>
 #include <boost/smart_ptr/make_shared_object.hpp>
-#include <iostream>
+
+#include "core/write_all.hpp"
 
 namespace dbinit::log {
 
@@ -24,6 +26,16 @@ State& state() {
   return instance;
 }
 
+// Each record's message is a whole line (emit() formats it), which this
+// backend writes to stderr as it is, with one write(2). Boost.Log's
+// text_ostream_backend and its formatter would add nothing but code.
+class StderrLines : public boost::log::sinks::basic_sink_backend<boost::log::sinks::synchronized_feeding> {
+ public:
+  void consume(const boost::log::record_view& record) {
+    if (const auto line = record[boost::log::expressions::smessage]) write_all(STDERR_FILENO, *line);
+  }
+};
+
 void emit(Level level, Phase phase, std::string_view message, const Fields& fields) {
   if (!enabled(level)) return;
   Fields clean;
@@ -36,7 +48,7 @@ void emit(Level level, Phase phase, std::string_view message, const Fields& fiel
   const std::string line =
       format_record({utc_timestamp_now(), level, phase, safe_message, clean}, state().settings.format) + '\n';
   if (!state().core_ready) {
-    std::cerr << line << std::flush;
+    write_all(STDERR_FILENO, line);
     return;
   }
   boost::log::sources::severity_logger<Level> logger;
@@ -49,17 +61,14 @@ void init(LogSettings settings) { state().settings = settings; }
 
 void start_core() {
   if (state().core_ready) return;
-  namespace sinks = boost::log::sinks;
-  auto backend = boost::make_shared<sinks::text_ostream_backend>();
-  backend->add_stream(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));
-  backend->auto_flush(true);
-  backend->set_auto_newline_mode(sinks::auto_newline_mode::disabled_auto_newline);  // emit() ends each line
-  auto sink = boost::make_shared<sinks::synchronous_sink<sinks::text_ostream_backend>>(backend);
-  // Records arrive fully formatted (format_record), so the sink only prints.
-  sink->set_formatter(boost::log::expressions::stream << boost::log::expressions::smessage);
+  auto sink = boost::make_shared<boost::log::sinks::synchronous_sink<StderrLines>>();
   auto core = boost::log::core::get();
   core->remove_all_sinks();
   core->add_sink(sink);
+  // This thread's record state, made now rather than at the first line:
+  // Boost.Log reads the time zone for it, which start_core()'s callers
+  // hide behind a connection attempt (entrypoint/main.cpp).
+  core->get_thread_attributes();
   state().core_ready = true;
 }
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "core/unique_fd.hpp"
+#include "core/write_all.hpp"
 #include "migrate/checksum.hpp"
 
 namespace dbinit {
@@ -108,16 +109,6 @@ bool read_exactly(int fd, std::uint64_t offset, std::uint64_t length, std::strin
       return false;
     }
     done += static_cast<std::uint64_t>(got);
-  }
-  return true;
-}
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const auto written = ::write(fd, data.data(), data.size());
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(written));
   }
   return true;
 }

@@ -16,6 +16,7 @@
 #include "core/exit_code.hpp"
 #include "core/signal_names.hpp"
 #include "core/stop_signals.hpp"
+#include "core/write_all.hpp"
 #include "supervise/command_start.hpp"
 #include "supervise/memory.hpp"
 #include "supervise/policy.hpp"
@@ -36,13 +37,8 @@ void log_line(log::Level level, std::string_view message, const log::Fields& fie
   if (static_cast<int>(level) < static_cast<int>(log_settings.level)) return;
   std::string line = log::format_record({log::utc_timestamp_now(), level, phase, message, fields}, log_settings.format);
   line += '\n';
-  // A short write is retried; a failing stderr has nobody left to tell.
-  for (std::size_t done = 0; done < line.size();) {
-    const auto written = ::write(STDERR_FILENO, line.data() + done, line.size() - done);
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) break;
-    done += static_cast<std::size_t>(written);
-  }
+  // A failing stderr has nobody left to tell.
+  write_all(STDERR_FILENO, line);
 }
 
 void log_system_error(const std::string& attempted, int error_number) {
