@@ -66,8 +66,8 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
   }
   // libpq has resolved the host and called connect(): the server's answers
   // (a backend forked, the SCRAM exchange) take far longer than the work,
-  // which so adds nothing to the start.
-  // Its time is not the server's: the timeout leaves it out.
+  // which so adds nothing to the start. Its time is not the server's: the
+  // timeout leaves it out.
   auto work_time = Clock::duration::zero();
   if (work) {
     const auto work_started = Clock::now();

@@ -147,7 +147,7 @@ BOOST_AUTO_TEST_CASE(an_applied_file_edited_in_the_directory_is_drift) {
   BOOST_TEST(contains(result.err, "checksum mismatch): version 2"), describe(result));
 }
 
-BOOST_AUTO_TEST_CASE(a_damaged_bundle_is_refused_before_any_connection) {
+BOOST_AUTO_TEST_CASE(a_damaged_bundle_is_refused_before_the_server_hears_from_it) {
   TempDir dir;
   const fs::path sql = fs::path(dir.path()) / "sql";
   copy_product_set(sql);
