@@ -47,13 +47,10 @@ int run_phases(const Config& config, const Phases& phases, StopSignals& stop) {
   // The logging core starts, and the migration set is read and checked,
   // while the first connection attempt waits for the server, which hides
   // the work (1,000 migrations take tens of milliseconds); a set found
-  // unusable ends the attempt before it authenticates. Done afterwards when
-  // no attempt began (a refused connection string): an unusable set is
-  // still exit 2.
+  // unusable ends the attempt before it authenticates (exit 2, also when
+  // the connection string is refused first: pg/wait.hpp).
   std::optional<MigrationSet> migrations;
-  bool prepared = false;
   auto prepare = [&]() -> std::optional<int> {
-    prepared = true;
     log::start_core();
     if (!phases.migrate) return std::nullopt;
     migrations = load_checked_migrations(config);
@@ -61,9 +58,6 @@ int run_phases(const Config& config, const Phases& phases, StopSignals& stop) {
     return std::nullopt;
   };
   WaitOutcome waited = wait_for_database(session_settings(config), stop, prepare);
-  if (!prepared) {
-    if (auto code = prepare()) return *code;
-  }
   if (!waited.session) return waited.exit_code;
   if (!phases.migrate) return to_int(ExitCode::ok);
   return run_migrate_phase(*phases.migrate, config.migrate, *migrations, *waited.session);

@@ -60,20 +60,21 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
   ConnectAttempt attempt;
   const auto started = Clock::now();
   PgConnection connection = start_connection(target);
-  if (!connection) {
-    attempt.error = "out of memory starting a connection";
-    return attempt;
-  }
   // libpq has resolved the host and called connect(): the server's answers
   // (a backend forked, the SCRAM exchange) take far longer than the work,
   // which so adds nothing to the start. Its time is not the server's: the
-  // timeout leaves it out.
+  // timeout leaves it out. It runs even when the start failed, so that it
+  // runs in every first attempt.
   auto work_time = Clock::duration::zero();
   if (work) {
     const auto work_started = Clock::now();
     attempt.work_exit_code = work();
     if (attempt.work_exit_code) return attempt;
     work_time = Clock::now() - work_started;
+  }
+  if (!connection) {
+    attempt.error = "out of memory starting a connection";
+    return attempt;
   }
   const Deadline deadline = started + timeout + work_time;
   auto failed = [&](IoStatus status) {

@@ -30,8 +30,8 @@ struct ConnectAttempt {
 
 // An SQL error in the first read (no history table yet) still proves the
 // server is up; only class 57 (not ready yet) and 08 (connection) do not.
-// work, when given, runs once after the socket started connecting; the
-// timeout counts from its end.
+// work, when given, runs once right after the connection started (even if
+// it failed to start); the timeout leaves its time out.
 ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout, StopSignals& stop,
                             const std::string& first_read_sql, const WorkWhileConnecting& work = {});
 

@@ -84,15 +84,17 @@ Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop,
 }
 
 WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop, const WorkWhileConnecting& work) {
+  // No attempt: the work still runs, and its exit code wins.
+  auto refused = [&](const std::string& why) -> WaitOutcome {
+    log::error(phase, why);
+    if (work) {
+      if (auto code = work()) return {std::nullopt, *code};
+    }
+    return {std::nullopt, to_int(ExitCode::database_unreachable)};
+  };
   const ConnInfo parsed = parse_conninfo(settings.target.conninfo);
-  if (parsed.error) {
-    log::error(phase, "the database URL is not a valid libpq connection string: " + *parsed.error);
-    return {std::nullopt, to_int(ExitCode::database_unreachable)};
-  }
-  if (auto refusal = apply_system_roots(settings.target, parsed)) {
-    log::error(phase, *refusal);
-    return {std::nullopt, to_int(ExitCode::database_unreachable)};
-  }
+  if (parsed.error) return refused("the database URL is not a valid libpq connection string: " + *parsed.error);
+  if (auto refusal = apply_system_roots(settings.target, parsed)) return refused(*refusal);
   Attempts attempts = attempt_until_ready(settings, stop, work);
   switch (attempts.result) {
     case WaitResult::ready:

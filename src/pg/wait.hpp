@@ -33,8 +33,9 @@ struct WaitOutcome {
   int exit_code = 0;               // otherwise: 3, 128+N for stop signal N, or the work's code
 };
 
-// work runs while the first attempt waits for the server, unless the
-// connection string is refused first; an exit code it returns ends the wait.
+// work runs exactly once before this returns: while the first attempt waits
+// for the server, or, when the connection string is refused before any
+// attempt, right then. An exit code it returns ends the wait with it.
 WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop, const WorkWhileConnecting& work = {});
 
 }  // namespace dbinit
