@@ -7,7 +7,8 @@
 #                                                       # for `dbinit bundle` in other images
 #
 # Needs network access to a Debian mirror during the build (apt-get, and
-# scripts/build-static-libpq fetches the postgresql-15 source package).
+# scripts/build-static-libpq and scripts/fetch-boost-source fetch the
+# postgresql-15 and boost1.74 source packages).
 # Works with the legacy builder and with BuildKit: no --chmod, no RUN --mount.
 # ca-certificates: the CAs dbinit carries for sslrootcert=system (README "TLS").
 ARG BUILD_IMAGE=debian:bookworm
@@ -29,6 +30,9 @@ WORKDIR /src
 COPY scripts/build-static-libpq scripts/build-static-libpq
 COPY scripts/lib/debian-source.sh scripts/lib/debian-source.sh
 RUN scripts/build-static-libpq build-static
+# The Boost sources the static build compiles (cmake/static_boost.cmake).
+COPY scripts/fetch-boost-source scripts/fetch-boost-source
+RUN scripts/fetch-boost-source build-static
 # dbinit's own code and nothing else: sql/ is not copied yet, so this layer
 # (and the compile in it) is rebuilt only when dbinit itself changes. The
 # generic binary carries an empty compiled-in set.

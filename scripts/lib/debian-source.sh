@@ -1,11 +1,14 @@
-# Fetching a Debian source package (sourced by scripts/build-static-libpq and
-# scripts/fuzz): deb-src entries are added, mirroring the configured deb
-# ones, in a file of dbinit's own when none exist, and versions are tried
-# newest first, since a mirror may list a source version in its index
-# (typically the security suite's) without serving its files.
+# Fetching a Debian source package (sourced by scripts/build-static-libpq,
+# scripts/fetch-boost-source and scripts/fuzz): deb-src entries are added,
+# mirroring the configured deb ones, in a file of dbinit's own when none
+# exist, and versions are tried newest first, since a mirror may list a source
+# version in its index (typically the security suite's) without serving its
+# files. apt-get verifies every file against the signed Sources index.
 #
 #   src="$(fetch_debian_source PACKAGE WORK_DIR)"   the unpacked tree; WORK_DIR
 #                                                   also holds PACKAGE_VERSION.dsc
+#   download_debian_source PACKAGE VERSION WORK_DIR  that one version's files
+#                                                   (.dsc, tarballs), not unpacked
 
 readonly DBINIT_DEB_SRC_LIST="/etc/apt/sources.list.d/dbinit-deb-src.sources"
 readonly DBINIT_APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
@@ -33,9 +36,10 @@ add_deb_src() {
     debian_source_log "added ${DBINIT_DEB_SRC_LIST}"
 }
 
-fetch_debian_source() { # PACKAGE WORK_DIR
-    local package="$1" work_dir need_update=0 showsrc candidate
-    work_dir="$(cd "$2" && pwd)" || return 1
+# Makes apt know PACKAGE's source versions: adds deb-src entries if there are
+# none, and updates the indexes if they do not list PACKAGE yet.
+ensure_source_index() { # PACKAGE
+    local package="$1" need_update=0 showsrc
     if ! deb_src_configured; then
         add_deb_src || return 1
         need_update=1
@@ -48,6 +52,25 @@ fetch_debian_source() { # PACKAGE WORK_DIR
         debian_source_log "apt-get update (source indexes)"
         apt-get "${DBINIT_APT_OPTS[@]}" -qq update >&2 || return 1
     fi
+}
+
+download_debian_source() { # PACKAGE VERSION WORK_DIR
+    local package="$1" version="$2" work_dir
+    work_dir="$(cd "$3" && pwd)" || return 1
+    ensure_source_index "${package}" || return 1
+    debian_source_log "downloading source ${package} ${version}"
+    # The _apt sandbox user cannot write into a root-owned build tree.
+    if ! (cd "${work_dir}" && apt-get "${DBINIT_APT_OPTS[@]}" -qq -o APT::Sandbox::User=root \
+        source --download-only "${package}=${version}" >"${work_dir}/apt-source.log" 2>&1); then
+        debian_source_log "the mirror does not serve ${package} ${version}: $(grep -m1 '^E:' "${work_dir}/apt-source.log" || true)"
+        return 1
+    fi
+}
+
+fetch_debian_source() { # PACKAGE WORK_DIR
+    local package="$1" work_dir candidate
+    work_dir="$(cd "$2" && pwd)" || return 1
+    ensure_source_index "${package}" || return 1
     local -a versions
     mapfile -t versions < <(apt-cache showsrc --only-source "${package}" | sed -n 's/^Version: //p' | sort -rV | uniq)
     ((${#versions[@]})) || { debian_source_log "apt-cache knows no source package ${package}"; return 1; }
