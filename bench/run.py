@@ -382,6 +382,8 @@ class Bench:
         self.work = pathlib.Path(args.work)
         self.runner = Runner(self.work)
         self.cluster = Cluster(args.pg_port, args.proxy_port, args.password, pathlib.Path(args.server_log))
+        # Section 3 only, without the delaying proxy (scripts/bench: its data is in RAM).
+        self.ram_cluster = Cluster(args.ram_pg_port, args.proxy_port, args.password, pathlib.Path(args.ram_server_log))
         self.report = Report()
         self.summary = []  # one line per row, for the top of the results
         self.goals = []  # the goals of the issue, each with its figures and "met" or "not met"
@@ -581,6 +583,16 @@ class Bench:
             table(["tool", "wall time", "peak RSS", "dbinit / tool (time)"], rows))
 
     # 3 ---------------------------------------------------------------------------
+    def many_on(self, cluster, runs: int, rss_runs: int):
+        """Section 3's four commands, each on new databases of `cluster`: ({tool: [s]}, {tool: [KiB]})."""
+        disk_cluster, self.cluster = self.cluster, cluster
+        try:
+            commands = {tool: self.fresh_command(tool, "many", many=True)
+                        for tool in ("dbinit", "floor", "floor_apart", "alembic")}
+            return self.compare(commands, runs, rss_runs, check=lambda database, _: self.check_many_schema(database))
+        finally:
+            self.cluster = disk_cluster
+
     def many(self):
         count = self.args.many
         progress(f"3/7 {count} migrations")
@@ -588,37 +600,44 @@ class Bench:
         self.runner.run([self.alembic, "-c", self.alembic_many_ini, "heads"], self.runner.env())
         self.runner.run([self.args.dbinit_many, "--version"], self.runner.env())
         # The floor client is warm from section 1 (the same binary); its SQL file was just written.
-        commands = {tool: self.fresh_command(tool, "many", many=True)
-                    for tool in ("dbinit", "floor", "floor_apart", "alembic")}
-        wall, rss = self.compare(commands, reps(7, 1), reps(2, 1), check=lambda database, _: self.check_many_schema(database))
-        median = {tool: statistics.median(values) for tool, values in wall.items()}
-        ours, floor, floor_apart, theirs = median["dbinit"], median["floor"], median["floor_apart"], median["alembic"]
-        self.goal(f"{count:,} migrations within 2× of the floor (the same {count:,} statements as one transaction in "
-                  f"one message): dbinit {ms(ours)} vs floor {ms(floor)}, {ours / floor:.2f}× (goal ≤ 2×)",
-                  ours <= 2 * floor)
-        self.goal(f"{count:,} migrations at least 5× faster than `alembic upgrade head`: dbinit {ms(ours)} vs "
-                  f"Alembic {ms(theirs)}, {theirs / ours:.1f}× faster (goal ≥ 5×)", theirs >= 5 * ours)
-        self.summary.append(f"{count:,} migrations: dbinit {ms(ours)} ({ms(ours / count)} per migration) vs the floor "
-                            f"{ms(floor)}: {ratio(ours, floor)}×; vs Alembic {ms(theirs)} ({ms(theirs / count)}): "
-                            f"{ratio(ours, theirs)}×.")
-        self.summary.append(f"{count:,} migrations, each in its own transaction as dbinit runs them, with neither "
-                            f"history nor lock (the floor client, one message): {ms(floor_apart)}, "
-                            f"{theirs / floor_apart:.1f}× faster than Alembic; dbinit is {ratio(ours, floor_apart)}× "
-                            f"this floor.")
+        storages = {"disk": self.many_on(self.cluster, reps(7, 1), reps(2, 1)),
+                    "RAM": self.many_on(self.ram_cluster, reps(7, 1), 0)}
+        where = {"disk": "data on disk", "RAM": "data in RAM (tmpfs)"}
         labels = {"dbinit": "`dbinit migrate` (build-bench/dbinit)",
                   "floor": f"floor: the same {count:,} statements as one transaction in one message "
                            f"(minimal libpq client)",
                   "floor_apart": f"floor with a transaction per migration: the same {count:,} statements, each "
                                  f"in its own transaction, all in one message (minimal libpq client)",
                   "alembic": f"`alembic upgrade head` ({count} revisions)"}
-        rows = []
-        for tool, label in labels.items():
-            rows.append([label, with_spread(wall[tool]), ms(median[tool] / count), with_spread(rss[tool], mib),
-                         "–" if tool == "dbinit" else ratio(ours, median[tool])])
-        self.panels.append(time_panel(f"3. {count:,} migrations on a fresh database", [
-            ("dbinit migrate", ours, "ours"), ("floor: one transaction, one message", floor, "floor"),
-            ("floor: a transaction per migration", floor_apart, "floor"),
-            ("alembic upgrade head", theirs, "other")]))
+        tables = []
+        for storage, (wall, rss) in storages.items():
+            median = {tool: statistics.median(values) for tool, values in wall.items()}
+            ours, floor, floor_apart, theirs = median["dbinit"], median["floor"], median["floor_apart"], median["alembic"]
+            self.goal(f"{count:,} migrations within 2× of the floor (the same {count:,} statements as one transaction "
+                      f"in one message), {where[storage]}: dbinit {ms(ours)} vs floor {ms(floor)}, {ours / floor:.2f}× "
+                      f"(goal ≤ 2×)", ours <= 2 * floor)
+            self.goal(f"{count:,} migrations at least 5× faster than `alembic upgrade head`, {where[storage]}: dbinit "
+                      f"{ms(ours)} vs Alembic {ms(theirs)}, {theirs / ours:.1f}× faster (goal ≥ 5×; the floor itself "
+                      f"is {theirs / floor:.1f}× faster than Alembic here)", theirs >= 5 * ours)
+            self.summary.append(f"{count:,} migrations, {where[storage]}: dbinit {ms(ours)} ({ms(ours / count)} per "
+                                f"migration) vs the floor {ms(floor)}: {ratio(ours, floor)}×; vs Alembic {ms(theirs)} "
+                                f"({ms(theirs / count)}): {ratio(ours, theirs)}×; each migration in its own "
+                                f"transaction with neither history nor lock (the floor client, one message): "
+                                f"{ms(floor_apart)}, dbinit {ratio(ours, floor_apart)}× this.")
+            self.panels.append(time_panel(f"3. {count:,} migrations on a fresh database, {where[storage]}", [
+                ("dbinit migrate", ours, "ours"), ("floor: one transaction, one message", floor, "floor"),
+                ("floor: a transaction per migration", floor_apart, "floor"),
+                ("alembic upgrade head", theirs, "other")]))
+            rows = []
+            for tool, label in labels.items():
+                rows.append([label, with_spread(wall[tool]), ms(median[tool] / count),
+                             with_spread(rss[tool], mib) if rss[tool] else "–",
+                             "–" if tool == "dbinit" else ratio(ours, median[tool])])
+            tables.append(f"With the cluster's {where[storage]}: wall time median (10th–90th percentile) over "
+                          f"{len(wall['dbinit'])} runs, each on a new database" +
+                          (f"; peak RSS: {len(rss['dbinit'])} runs under GNU time" if rss["dbinit"] else "") +
+                          ".\n\n" +
+                          table(["tool", "wall time", "per migration", "peak RSS", "dbinit / tool (time)"], rows))
         self.report.add(
             f"## 3. Many migrations: {count:,} trivial migrations on a fresh database\n\n"
             f"Each migration creates one empty table (`CREATE TABLE bench_step_NNNN (id integer)`), the same SQL "
@@ -631,10 +650,11 @@ class Bench:
             f"for this work. The second floor row sends the same statements each in its own transaction "
             f"(`BEGIN`, `SET LOCAL synchronous_commit = off`, the statement, `COMMIT`; the last durable), still one "
             f"message: what one transaction per migration costs by itself, without dbinit's history rows, lock "
-            f"and version guard. *Per migration* = wall time ÷ {count:,}. "
-            f"Wall time: median (10th–90th percentile) over {len(wall['dbinit'])} runs, each on a new database; "
-            f"peak RSS: {len(rss['dbinit'])} runs under GNU time.\n\n" +
-            table(["tool", "wall time", "per migration", "peak RSS", "dbinit / tool (time)"], rows))
+            f"and version guard. *Per migration* = wall time ÷ {count:,}.\n\n"
+            f"It runs twice: on the cluster of every other section, whose data is on this machine's disk, and on a "
+            f"second cluster, configured the same, whose data directory is in RAM (tmpfs, where fsync returns at "
+            f"once). On disk, creating each table's file is most of the server's time, the same for every tool; "
+            f"in RAM what remains is each client's own cost.\n\n" + "\n\n".join(tables))
 
     # 4 ---------------------------------------------------------------------------
     def slow_link(self):
@@ -947,10 +967,10 @@ def machine(bench: Bench, repo: pathlib.Path) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="dbinit benchmarks (run scripts/bench)")
-    for name in ("--pg-port", "--proxy-port", "--many"):
+    for name in ("--pg-port", "--ram-pg-port", "--proxy-port", "--many"):
         parser.add_argument(name, type=int, required=True)
     parser.add_argument("--rtt-ms", type=float, required=True)
-    for name in ("--password", "--server-log", "--dbinit", "--binary-kind", "--dbinit-many", "--alembic-dir",
+    for name in ("--password", "--server-log", "--ram-server-log", "--dbinit", "--binary-kind", "--dbinit-many", "--alembic-dir",
                  "--alembic-many-dir", "--floor-client", "--many-migrations-dir", "--work", "--out", "--chart"):
         parser.add_argument(name, required=True)
     parser.add_argument("--sql-dir", default=str(pathlib.Path(__file__).resolve().parent.parent / "sql"))

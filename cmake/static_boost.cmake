@@ -75,6 +75,5 @@ _dbinit_boost_library(dbinit_boost_log libs/log/src
     LINKS dbinit_boost_thread)
 
 _dbinit_boost_library(dbinit_boost_program_options libs/program_options/src
-    FILES cmdline.cpp config_file.cpp convert.cpp options_description.cpp parsers.cpp
-          positional_options.cpp split.cpp utf8_codecvt_facet.cpp value_semantic.cpp
-          variables_map.cpp)
+    FILES cmdline.cpp convert.cpp options_description.cpp positional_options.cpp
+          utf8_codecvt_facet.cpp value_semantic.cpp variables_map.cpp)
