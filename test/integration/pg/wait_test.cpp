@@ -199,6 +199,20 @@ BOOST_AUTO_TEST_CASE(sigint_while_connecting_to_a_silent_address_exits_130) {
   BOOST_TEST(result.elapsed < 2500ms, describe(result));
 }
 
+// The migration set is read while the attempt waits for the TCP handshake:
+// a silent address (every SYN dropped) does not hold back the report that
+// the set is unusable until the connect timeout.
+BOOST_AUTO_TEST_CASE(an_unusable_migration_set_is_exit_2_at_once_when_the_address_is_silent) {
+  const auto result = run(in_private_network(
+      "iptables -A INPUT -p tcp --dport 5433 -j DROP\n"
+      "exec " DBINIT_BINARY " migrate --connect-timeout 30s --migrations-dir '" DBINIT_TEST_SOURCE_DIR
+      "/fixtures/invalid/empty_file' --database-url 'postgresql://u:Pw-x@127.0.0.1:5433/d'"));
+  BOOST_TEST(result.exit_code == 2, describe(result));
+  BOOST_TEST(contains(result.err, "0002_second.up.sql: empty file; a migration must contain SQL"), describe(result));
+  BOOST_TEST(result.elapsed < 5s, describe(result));
+  expect_no_password(result, "Pw-x");
+}
+
 BOOST_AUTO_TEST_CASE(neon_proxy_messages_while_a_compute_wakes_are_retried) {
   for (const char* message : {"Couldn't connect to compute node", "Too many connections attempts",
                               "Failed to acquire permit to connect to the database. Too many database connection "
