@@ -14,13 +14,44 @@ bool is_identifier_char(char c) {
   return std::isalnum(byte) || c == '_' || c == '$' || byte >= 0x80;
 }
 
-// $tag$ where tag is empty or an identifier not starting with a digit.
+// $tag$ where tag is empty or letters, digits, '_' and non-ASCII bytes, not
+// starting with a digit ($é$ is a tag too; found by fuzzing).
 std::size_t dollar_tag_length(std::string_view sql, std::size_t at) {
   if (sql[at] != '$') return 0;
   std::size_t end = at + 1;
   if (end < sql.size() && std::isdigit(static_cast<unsigned char>(sql[end]))) return 0;
-  while (end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) ++end;
+  while (end < sql.size() && is_identifier_char(sql[end]) && sql[end] != '$') ++end;
   return end < sql.size() && sql[end] == '$' ? end - at + 1 : 0;
+}
+
+// Where the -- comment opened at `at` ends: at the next line break, which
+// for PostgreSQL's scanner is '\n' or '\r' (a file with old Mac line ends,
+// or a stray '\r', ends the comment there; found by fuzzing).
+std::size_t line_comment_end(std::string_view text, std::size_t at) {
+  const auto end = text.find_first_of("\n\r", at);
+  return end == std::string_view::npos ? text.size() : end;
+}
+
+// Where a '...' string closed just before `after` goes on: the server joins
+// 'a'<newline>'b' into one literal, in the first one's kind, so that
+// E'a'<newline>'\';' is one escaped string. Blanks and -- comments may sit
+// between, but at least one line break; returns npos when it does not go on.
+std::size_t continuation_quote(std::string_view sql, std::size_t after) {
+  bool line_break = false;
+  std::size_t i = after;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (c == '\n' || c == '\r') {
+      line_break = true, ++i;
+    } else if (c == ' ' || c == '\t' || c == '\f') {
+      ++i;
+    } else if (sql.substr(i, 2) == "--") {
+      i = line_comment_end(sql, i);
+    } else {
+      break;
+    }
+  }
+  return line_break && i < sql.size() && sql[i] == '\'' ? i : std::string_view::npos;
 }
 
 // Just past the */ that closes the comment opened at `at`; comments nest.
@@ -43,8 +74,7 @@ std::size_t first_content(std::string_view text) {
     if (is_blank(text[i])) {
       ++i;
     } else if (text.substr(i, 2) == "--") {
-      const auto end = text.find('\n', i);
-      i = end == std::string_view::npos ? text.size() : end + 1;
+      i = line_comment_end(text, i);
     } else if (text.substr(i, 2) == "/*") {
       i = after_block_comment(text, i);
     } else {
@@ -102,8 +132,7 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
       continue;
     }
     if (c == '-' && sql.substr(i, 2) == "--") {
-      i = sql.find('\n', i);
-      if (i == std::string_view::npos) break;
+      i = line_comment_end(sql, i);
     } else if (c == '/' && sql.substr(i, 2) == "/*") {
       i = after_block_comment(sql, i) - 1;
     } else if (c == '\'' || c == '"') {
@@ -112,9 +141,15 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
       const bool escapes = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
                            (i == 1 || !is_identifier_char(sql[i - 2]));
       for (++i; i < sql.size(); ++i) {
-        if (escapes && sql[i] == '\\') ++i;
-        else if (sql[i] == c && i + 1 < sql.size() && sql[i + 1] == c) ++i;
-        else if (sql[i] == c) break;
+        if (escapes && sql[i] == '\\') {
+          ++i;
+        } else if (sql[i] == c && i + 1 < sql.size() && sql[i + 1] == c) {
+          ++i;
+        } else if (sql[i] == c) {
+          const auto next = c == '\'' ? continuation_quote(sql, i + 1) : std::string_view::npos;
+          if (next == std::string_view::npos) break;
+          i = next;
+        }
       }
     } else if (const auto tag_length = dollar_tag_length(sql, i)) {
       const auto tag = sql.substr(i, tag_length);

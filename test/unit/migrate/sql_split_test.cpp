@@ -103,6 +103,32 @@ BOOST_AUTO_TEST_CASE(line_comments_hide_semicolons) {
              boost::test_tools::per_element());
 }
 
+// As for the server's scanner, '\r' is a line break too: a file with old
+// Mac line ends keeps its statements (found by fuzzing).
+BOOST_AUTO_TEST_CASE(a_carriage_return_ends_a_line_comment) {
+  BOOST_TEST(texts_of("--\rCREATE INDEX ON s(r)") == Texts({"CREATE INDEX ON s(r)"}), boost::test_tools::per_element());
+  BOOST_TEST(texts_of("SELECT 1 -- one\r; SELECT 2") == Texts({"SELECT 1 -- one\r", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
+
+// The server joins 'a'<newline>'b' into one literal of the first one's
+// kind: the continued part of an E'' string keeps its escapes.
+BOOST_AUTO_TEST_CASE(a_string_continued_on_the_next_line_keeps_its_escapes) {
+  BOOST_TEST(texts_of("SELECT E'a'\n'b\\';c'; SELECT 2") == Texts({"SELECT E'a'\n'b\\';c'", "SELECT 2"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(texts_of("SELECT E'a' -- one\n-- two\r\n  '\\';'; SELECT 2") ==
+                 Texts({"SELECT E'a' -- one\n-- two\r\n  '\\';'", "SELECT 2"}),
+             boost::test_tools::per_element());
+  // Without a line break between them they are two strings.
+  BOOST_TEST(texts_of("SELECT E'a' '\\';'") == Texts({"SELECT E'a' '\\'", "'"}), boost::test_tools::per_element());
+}
+
+// A dollar-quote tag may hold non-ASCII letters, as an identifier may.
+BOOST_AUTO_TEST_CASE(a_dollar_quote_tag_may_be_non_ascii) {
+  BOOST_TEST(texts_of("SELECT $\xc3\xa9$;$\xc3\xa9$; SELECT 2") == Texts({"SELECT $\xc3\xa9$;$\xc3\xa9$", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(block_comments_nest) {
   // After the inner */ the outer comment is still open, so "; still;" is comment.
   BOOST_TEST(texts_of("SELECT 1 /* outer /* inner; */ still; */ + 1; SELECT 2") ==
