@@ -15,7 +15,7 @@ bool is_identifier_char(char c) {
 }
 
 // $tag$ where tag is empty or letters, digits, '_' and non-ASCII bytes, not
-// starting with a digit ($é$ is a tag too; found by fuzzing).
+// starting with a digit, as PostgreSQL's dolq_start and dolq_cont ($é$ is a tag too).
 std::size_t dollar_tag_length(std::string_view sql, std::size_t at) {
   if (sql[at] != '$') return 0;
   std::size_t end = at + 1;
