@@ -3,6 +3,8 @@
 #include "core/duration.hpp"
 #include "core/text.hpp"
 #include "log/log.hpp"
+#include "pg/crypto_warm_up.hpp"
+#include "pg/idle_work.hpp"
 
 namespace dbinit {
 
@@ -60,24 +62,23 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
   ConnectAttempt attempt;
   const auto started = Clock::now();
   PgConnection connection = start_connection(target);
-  // libpq has resolved the host and called connect(): the server's answers
-  // (a backend forked, the SCRAM exchange) take far longer than the work,
-  // which so adds nothing to the start. Its time is not the server's: the
-  // timeout leaves it out. It runs even when the start failed, so that it
-  // runs in every first attempt.
-  auto work_time = Clock::duration::zero();
-  if (work) {
-    const auto work_started = Clock::now();
-    attempt.work_exit_code = work();
-    if (attempt.work_exit_code) return attempt;
-    work_time = Clock::now() - work_started;
-  }
-  if (!connection) {
-    attempt.error = "out of memory starting a connection";
-    return attempt;
-  }
-  const Deadline deadline = started + timeout + work_time;
+  // libpq has resolved the host and called connect(). The server's side of
+  // the exchange leaves this process waiting for milliseconds at a time (a
+  // backend forking, the password check): OpenSSL's first use, then the
+  // caller's work, run in those moments. The work runs even when the start
+  // failed, so that it runs in every first attempt.
+  IdleWork idle;
+  if (connection)
+    for (auto& step : crypto_warm_up(connection.get())) idle.add_if_idle(std::move(step));
+  if (work) idle.add_required(work);
+  // The steps' time is not the server's: the timeout leaves it out.
+  auto deadline = [&]() -> Deadline { return started + timeout + idle.time_spent(); };
+  auto ended_by_work = [&](int exit_code) {
+    attempt.work_exit_code = exit_code;
+    return std::move(attempt);
+  };
   auto failed = [&](IoStatus status) {
+    if (auto exit_code = idle.finish()) return ended_by_work(*exit_code);
     if (status == IoStatus::stopped) attempt.stop_signal = stop.received();
     if (status == IoStatus::timed_out) {
       attempt.error = "timeout: no answer within " + format_duration(timeout);
@@ -86,18 +87,27 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
     }
     return std::move(attempt);
   };
+  if (!connection) {
+    if (auto exit_code = idle.finish()) return ended_by_work(*exit_code);
+    attempt.error = "out of memory starting a connection";
+    return attempt;
+  }
   if (PQstatus(connection.get()) == CONNECTION_BAD) return failed(IoStatus::failed);
 
   // libpq walks through every address of every host itself (IPv6 failing
   // fast, IPv4 next); the socket can change between polls, so ask each time.
   for (auto polling = PGRES_POLLING_WRITING; polling != PGRES_POLLING_OK;) {
     if (polling == PGRES_POLLING_FAILED) return failed(IoStatus::failed);
-    const auto status = wait_socket(PQsocket(connection.get()), polling == PGRES_POLLING_WRITING, deadline, stop);
+    const int socket = PQsocket(connection.get());
+    const bool for_write = polling == PGRES_POLLING_WRITING;
+    if (auto exit_code = idle.run_while_waiting(socket, for_write)) return ended_by_work(*exit_code);
+    const auto status = wait_socket(socket, for_write, deadline(), stop);
     if (status != IoStatus::ready) return failed(status);
     polling = PQconnectPoll(connection.get());
   }
+  if (auto exit_code = idle.finish()) return ended_by_work(*exit_code);
 
-  auto read = run_query(connection.get(), first_read_sql, deadline, stop);
+  auto read = run_query(connection.get(), first_read_sql, deadline(), stop);
   if (read.status != IoStatus::ready) {
     attempt.error = read.error;
     return failed(read.status);

@@ -15,8 +15,8 @@
 namespace dbinit {
 
 // Work that needs no database, done while a connection attempt waits for
-// the server's first answer. An exit code it returns ends the attempt at
-// once, before any authentication: the server sees at most a connection
+// the server (pg/idle_work.hpp). An exit code it returns ends the attempt
+// at once, before any authentication: the server sees at most a connection
 // that closed unused. nullopt lets the attempt go on.
 using WorkWhileConnecting = std::function<std::optional<int>()>;
 
@@ -30,8 +30,10 @@ struct ConnectAttempt {
 
 // An SQL error in the first read (no history table yet) still proves the
 // server is up; only class 57 (not ready yet) and 08 (connection) do not.
-// work, when given, runs once right after the connection started (even if
-// it failed to start); the timeout leaves its time out.
+// work, when given, runs once: the first time the attempt would wait for
+// the server and OpenSSL's first use (pg/crypto_warm_up.hpp) is done, or,
+// if no such moment comes, once the connection is made or has failed (even
+// to start). The timeout leaves its time out.
 ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout, StopSignals& stop,
                             const std::string& first_read_sql, const WorkWhileConnecting& work = {});
 
