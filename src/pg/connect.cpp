@@ -64,13 +64,14 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
   PgConnection connection = start_connection(target);
   // libpq has resolved the host and called connect(). The server's side of
   // the exchange leaves this process waiting for milliseconds at a time (a
-  // backend forking, the password check): OpenSSL's first use, then the
-  // caller's work, run in those moments. The work runs even when the start
-  // failed, so that it runs in every first attempt.
+  // backend forking, the password check): the caller's work, then OpenSSL's
+  // first use, run in those moments. The work runs before any credential
+  // is sent (below), and even when the start failed, so that it runs in
+  // every first attempt.
   IdleWork idle;
+  if (work) idle.add_required(work);
   if (connection)
     for (auto& step : crypto_warm_up(connection.get())) idle.add_if_idle(std::move(step));
-  if (work) idle.add_required(work);
   // The steps' time is not the server's: the timeout leaves it out.
   auto deadline = [&]() -> Deadline { return started + timeout + idle.time_spent(); };
   auto ended_by_work = [&](int exit_code) {
@@ -100,6 +101,10 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
     if (polling == PGRES_POLLING_FAILED) return failed(IoStatus::failed);
     const int socket = PQsocket(connection.get());
     const bool for_write = polling == PGRES_POLLING_WRITING;
+    // The startup message is out; what the client sends next answers the
+    // server's authentication request.
+    if (PQstatus(connection.get()) == CONNECTION_AWAITING_RESPONSE)
+      if (auto exit_code = idle.run_required()) return ended_by_work(*exit_code);
     if (auto exit_code = idle.run_while_waiting(socket, for_write)) return ended_by_work(*exit_code);
     const auto status = wait_socket(socket, for_write, deadline(), stop);
     if (status != IoStatus::ready) return failed(status);

@@ -31,9 +31,9 @@ struct ConnectAttempt {
 // An SQL error in the first read (no history table yet) still proves the
 // server is up; only class 57 (not ready yet) and 08 (connection) do not.
 // work, when given, runs once: the first time the attempt would wait for
-// the server and OpenSSL's first use (pg/crypto_warm_up.hpp) is done, or,
-// if no such moment comes, once the connection is made or has failed (even
-// to start). The timeout leaves its time out.
+// the server, and at the latest before any credential is sent, or when the
+// attempt fails (even to start). OpenSSL's first use (pg/crypto_warm_up.hpp)
+// follows it in the waits. The timeout leaves their time out.
 ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout, StopSignals& stop,
                             const std::string& first_read_sql, const WorkWhileConnecting& work = {});
 

@@ -2,6 +2,8 @@
 
 #include <poll.h>
 
+#include <algorithm>
+
 namespace dbinit {
 
 void IdleWork::add_if_idle(std::function<void()> step) {
@@ -14,9 +16,9 @@ void IdleWork::add_if_idle(std::function<void()> step) {
 
 void IdleWork::add_required(Step step) { pending_.push_back({std::move(step), true}); }
 
-std::optional<int> IdleWork::run_next() {
-  const Step step = std::move(pending_.front().run);
-  pending_.pop_front();
+std::optional<int> IdleWork::run(std::deque<Pending>::iterator at) {
+  const Step step = std::move(at->run);
+  pending_.erase(at);
   const auto started = Clock::now();
   auto exit_code = step();
   spent_ += Clock::now() - started;
@@ -26,15 +28,22 @@ std::optional<int> IdleWork::run_next() {
 
 std::optional<int> IdleWork::run_while_waiting(int socket, bool for_write) {
   while (!pending_.empty() && !socket_ready_now(socket, for_write))
-    if (auto exit_code = run_next()) return exit_code;
+    if (auto exit_code = run(pending_.begin())) return exit_code;
   return std::nullopt;
 }
 
+std::optional<int> IdleWork::run_required() {
+  for (;;) {
+    const auto at = std::ranges::find_if(pending_, &Pending::required);
+    if (at == pending_.end()) return std::nullopt;
+    if (auto exit_code = run(at)) return exit_code;
+  }
+}
+
 std::optional<int> IdleWork::finish() {
-  std::erase_if(pending_, [](const Pending& step) { return !step.required; });
-  while (!pending_.empty())
-    if (auto exit_code = run_next()) return exit_code;
-  return std::nullopt;
+  auto exit_code = run_required();
+  pending_.clear();
+  return exit_code;
 }
 
 bool socket_ready_now(int socket, bool for_write) {

@@ -19,12 +19,14 @@ class IdleWork {
   // Worth doing only while the server works: dropped if no such moment comes.
   void add_if_idle(std::function<void()> step);
   // Runs in this attempt whatever happens: in an idle moment if one comes,
-  // otherwise in finish().
+  // otherwise in run_required() or finish().
   void add_required(Step step);
 
   // Runs pending steps, in order, for as long as `socket` is not ready (for
   // writing, or reading); the exit code a step returned, if one did.
   std::optional<int> run_while_waiting(int socket, bool for_write);
+  // Runs the required steps still pending, now; the optional ones stay.
+  std::optional<int> run_required();
   // Runs the required steps still pending; the optional ones are dropped.
   std::optional<int> finish();
 
@@ -36,7 +38,8 @@ class IdleWork {
     Step run;
     bool required;
   };
-  std::optional<int> run_next();
+  // Takes the step at `at` out of the queue and runs it.
+  std::optional<int> run(std::deque<Pending>::iterator at);
 
   std::deque<Pending> pending_;
   Clock::duration spent_{};

@@ -213,6 +213,28 @@ BOOST_AUTO_TEST_CASE(an_unusable_migration_set_is_exit_2_at_once_when_the_addres
   expect_no_password(result, "Pw-x");
 }
 
+// Against a server that answers: the set is read while the server works,
+// but never later than the password would be sent.
+BOOST_AUTO_TEST_CASE(an_unusable_migration_set_ends_the_attempt_before_any_credential_is_sent) {
+  PgCluster cluster(true, {"log_connections = on"});
+  const auto result = run_dbinit(
+      {"migrate", "--migrations-dir", DBINIT_TEST_SOURCE_DIR "/fixtures/invalid/empty_file"},
+      {{"DATABASE_URL", cluster.url()}});
+  BOOST_TEST(result.exit_code == 2, describe(result));
+  BOOST_TEST(contains(result.err, "0002_second.up.sql: empty file"), describe(result));
+  // The backend logs the connection once forked, which may be after dbinit
+  // has closed it.
+  std::string log = cluster.log();
+  for (auto waited = 0ms; !contains(log, "connection received") && waited < 5s; waited += 50ms) {
+    std::this_thread::sleep_for(50ms);
+    log = cluster.log();
+  }
+  BOOST_TEST(contains(log, "connection received"), log);  // the attempt reached the server
+  BOOST_TEST(!contains(log, "connection authenticated"), log);
+  BOOST_TEST(!contains(log, "connection authorized"), log);
+  expect_no_password(result);
+}
+
 BOOST_AUTO_TEST_CASE(neon_proxy_messages_while_a_compute_wakes_are_retried) {
   for (const char* message : {"Couldn't connect to compute node", "Too many connections attempts",
                               "Failed to acquire permit to connect to the database. Too many database connection "

@@ -83,6 +83,25 @@ BOOST_AUTO_TEST_CASE(finish_runs_the_required_steps_and_drops_the_others) {
   BOOST_TEST(ran == "b");
 }
 
+BOOST_AUTO_TEST_CASE(run_required_runs_the_required_steps_now_and_keeps_the_others) {
+  SocketPair sockets;
+  sockets.answer();
+  std::string ran;
+  IdleWork idle;
+  idle.add_if_idle([&] { ran += "a"; });
+  idle.add_required([&] {
+    ran += "b";
+    return std::optional<int>{};
+  });
+  idle.add_if_idle([&] { ran += "c"; });
+  BOOST_TEST(!idle.run_required().has_value());
+  BOOST_TEST(ran == "b");
+  char byte;
+  BOOST_REQUIRE(::read(sockets.waiting, &byte, 1) == 1);
+  BOOST_TEST(!idle.run_while_waiting(sockets.waiting, false).has_value());
+  BOOST_TEST(ran == "bac");
+}
+
 BOOST_AUTO_TEST_CASE(an_exit_code_ends_the_work_and_drops_what_follows) {
   SocketPair sockets;
   std::string ran;
