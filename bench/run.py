@@ -566,7 +566,10 @@ class Bench:
             f"bash, pg_isready or psql). The floor (bench/floor_client.c) is the least a client can do here: "
             f"built like dbinit ({self.floor_build()}), it connects with the same URL, reads the "
             f"history with one SELECT (dbinit's query without its Alembic probe) and exits; what dbinit takes "
-            f"beyond it is dbinit's own work (configuration, its embedded migrations, the comparison).\n\n" +
+            f"beyond it is dbinit's own work (configuration, its embedded migrations, the comparison). dbinit can "
+            f"come in under it: it does OpenSSL's first use (about 4 ms of CPU) while the server forks its "
+            f"backend and checks the password, where the floor, like any plain libpq client, does it once the "
+            f"server's answer is in, with the server waiting (src/pg/crypto_warm_up.hpp).\n\n" +
             table(["tool", "wall time", "peak RSS", "dbinit / tool (time)", "dbinit / tool (RSS)"], rows))
 
     # 2 ---------------------------------------------------------------------------
