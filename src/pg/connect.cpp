@@ -62,24 +62,24 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
   ConnectAttempt attempt;
   const auto started = Clock::now();
   PgConnection connection = start_connection(target);
-  // libpq has resolved the host and called connect(). The server's side of
-  // the exchange leaves this process waiting for milliseconds at a time (a
-  // backend forking, the password check): the caller's work, then OpenSSL's
-  // first use, run in those moments. The work runs before any credential
-  // is sent (below), and even when the start failed, so that it runs in
-  // every first attempt.
-  IdleWork idle;
-  if (work) idle.add_required(work);
-  if (connection)
-    for (auto& step : crypto_warm_up(connection.get())) idle.add_if_idle(std::move(step));
-  // The steps' time is not the server's: the timeout leaves it out.
+  // libpq has resolved the host and called connect(). OpenSSL's first use
+  // starts now, on a thread of its own (pg/crypto_warm_up.hpp); joined on
+  // return, by when it has long ended (a backend's fork and the password
+  // check take longer).
+  std::jthread crypto_warm_up;
+  if (connection) crypto_warm_up = start_crypto_warm_up(connection.get());
+  // The caller's work runs in the first moment the attempt waits for the
+  // server, and at the latest before any credential is sent (below), even
+  // when the start failed, so that it runs in every first attempt.
+  IdleWork idle(work);
+  // Its time is not the server's: the timeout leaves it out.
   auto deadline = [&]() -> Deadline { return started + timeout + idle.time_spent(); };
   auto ended_by_work = [&](int exit_code) {
     attempt.work_exit_code = exit_code;
     return std::move(attempt);
   };
   auto failed = [&](IoStatus status) {
-    if (auto exit_code = idle.finish()) return ended_by_work(*exit_code);
+    if (auto exit_code = idle.run_now()) return ended_by_work(*exit_code);
     if (status == IoStatus::stopped) attempt.stop_signal = stop.received();
     if (status == IoStatus::timed_out) {
       attempt.error = "timeout: no answer within " + format_duration(timeout);
@@ -89,7 +89,7 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
     return std::move(attempt);
   };
   if (!connection) {
-    if (auto exit_code = idle.finish()) return ended_by_work(*exit_code);
+    if (auto exit_code = idle.run_now()) return ended_by_work(*exit_code);
     attempt.error = "out of memory starting a connection";
     return attempt;
   }
@@ -104,13 +104,13 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
     // The startup message is out; what the client sends next answers the
     // server's authentication request.
     if (PQstatus(connection.get()) == CONNECTION_AWAITING_RESPONSE)
-      if (auto exit_code = idle.run_required()) return ended_by_work(*exit_code);
-    if (auto exit_code = idle.run_while_waiting(socket, for_write)) return ended_by_work(*exit_code);
+      if (auto exit_code = idle.run_now()) return ended_by_work(*exit_code);
+    if (auto exit_code = idle.run_if_waiting(socket, for_write)) return ended_by_work(*exit_code);
     const auto status = wait_socket(socket, for_write, deadline(), stop);
     if (status != IoStatus::ready) return failed(status);
     polling = PQconnectPoll(connection.get());
   }
-  if (auto exit_code = idle.finish()) return ended_by_work(*exit_code);
+  if (auto exit_code = idle.run_now()) return ended_by_work(*exit_code);
 
   auto read = run_query(connection.get(), first_read_sql, deadline(), stop);
   if (read.status != IoStatus::ready) {

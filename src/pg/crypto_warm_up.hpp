@@ -4,18 +4,21 @@
 // random generator and, for TLS, building its cipher tables. libpq pays it
 // at the worst moment, once the server's answer is in (the SCRAM exchange's
 // first message, the TLS handshake) and the server waits for the reply.
-// Paid earlier, while the server forks a backend, it delays nothing.
+// Paid earlier, on a thread of its own while the server forks a backend, it
+// delays nothing.
 #include <libpq-fe.h>
 
-#include <functional>
-#include <vector>
+#include <thread>
 
 namespace dbinit {
 
-// What libpq's first use of OpenSSL would do for `connection`, as steps of
-// about a millisecond each, in the order libpq needs them: a TLS context
-// when the connection will use TLS (sslmode require, verify-ca,
-// verify-full), SHA-256 and random bytes (SCRAM). Harmless to repeat.
-std::vector<std::function<void()>> crypto_warm_up(PGconn* connection);
+// Starts, on a thread of its own, what libpq's first use of OpenSSL would do
+// for `connection`: SHA-256 and random bytes (SCRAM) and, when it uses TLS
+// whatever the server says (sslmode require, verify-ca, verify-full), a TLS
+// context. OpenSSL's initialization is thread-safe: libpq, if it gets there
+// first, waits for the part under way instead of doing it twice. The thread
+// is joined when the result is destroyed; none is started when the system
+// refuses one (libpq then does it all itself).
+std::jthread start_crypto_warm_up(PGconn* connection);
 
 }  // namespace dbinit

@@ -29,99 +29,68 @@ struct SocketPair {
   void answer() const { BOOST_REQUIRE(::write(server, "N", 1) == 1); }
 };
 
+// Work that counts its runs and ends with `exit_code`.
+WorkWhileConnecting counted(int& runs, std::optional<int> exit_code = std::nullopt) {
+  return [&runs, exit_code] {
+    ++runs;
+    return exit_code;
+  };
+}
+
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(steps_run_in_order_while_the_server_has_not_answered) {
+BOOST_AUTO_TEST_CASE(the_work_runs_once_while_the_server_has_not_answered) {
   SocketPair sockets;
-  std::string ran;
-  IdleWork idle;
-  idle.add_if_idle([&] { ran += "a"; });
-  idle.add_required([&] {
-    ran += "b";
-    return std::optional<int>{};
-  });
-  BOOST_TEST(!idle.run_while_waiting(sockets.waiting, false).has_value());
-  BOOST_TEST(ran == "ab");
-  BOOST_TEST(!idle.finish().has_value());
-  BOOST_TEST(ran == "ab");  // each step runs once
+  int runs = 0;
+  IdleWork idle(counted(runs));
+  BOOST_TEST(!idle.run_if_waiting(sockets.waiting, false).has_value());
+  BOOST_TEST(runs == 1);
+  BOOST_TEST(!idle.run_if_waiting(sockets.waiting, false).has_value());
+  BOOST_TEST(!idle.run_now().has_value());
+  BOOST_TEST(runs == 1);
 }
 
-BOOST_AUTO_TEST_CASE(an_answer_stops_the_steps_until_the_next_wait) {
-  SocketPair sockets;
-  std::string ran;
-  IdleWork idle;
-  idle.add_if_idle([&] {
-    ran += "a";
-    sockets.answer();  // the server answers while the first step runs
-  });
-  idle.add_if_idle([&] { ran += "b"; });
-  BOOST_TEST(!idle.run_while_waiting(sockets.waiting, false).has_value());
-  BOOST_TEST(ran == "a");
-  // Still ready (nothing read): nothing runs.
-  BOOST_TEST(!idle.run_while_waiting(sockets.waiting, false).has_value());
-  BOOST_TEST(ran == "a");
-  char byte;
-  BOOST_REQUIRE(::read(sockets.waiting, &byte, 1) == 1);
-  BOOST_TEST(!idle.run_while_waiting(sockets.waiting, false).has_value());
-  BOOST_TEST(ran == "ab");
-}
-
-BOOST_AUTO_TEST_CASE(finish_runs_the_required_steps_and_drops_the_others) {
-  SocketPair sockets;
-  sockets.answer();  // the server always answered at once: no idle moment
-  std::string ran;
-  IdleWork idle;
-  idle.add_if_idle([&] { ran += "a"; });
-  idle.add_required([&] {
-    ran += "b";
-    return std::optional<int>{};
-  });
-  idle.add_if_idle([&] { ran += "c"; });
-  BOOST_TEST(!idle.run_while_waiting(sockets.waiting, false).has_value());
-  BOOST_TEST(ran.empty());
-  BOOST_TEST(!idle.finish().has_value());
-  BOOST_TEST(ran == "b");
-}
-
-BOOST_AUTO_TEST_CASE(run_required_runs_the_required_steps_now_and_keeps_the_others) {
+BOOST_AUTO_TEST_CASE(an_answer_already_in_puts_the_work_off) {
   SocketPair sockets;
   sockets.answer();
-  std::string ran;
-  IdleWork idle;
-  idle.add_if_idle([&] { ran += "a"; });
-  idle.add_required([&] {
-    ran += "b";
-    return std::optional<int>{};
-  });
-  idle.add_if_idle([&] { ran += "c"; });
-  BOOST_TEST(!idle.run_required().has_value());
-  BOOST_TEST(ran == "b");
+  int runs = 0;
+  IdleWork idle(counted(runs));
+  BOOST_TEST(!idle.run_if_waiting(sockets.waiting, false).has_value());
+  BOOST_TEST(runs == 0);
   char byte;
-  BOOST_REQUIRE(::read(sockets.waiting, &byte, 1) == 1);
-  BOOST_TEST(!idle.run_while_waiting(sockets.waiting, false).has_value());
-  BOOST_TEST(ran == "bac");
+  BOOST_REQUIRE(::read(sockets.waiting, &byte, 1) == 1);  // the answer is read: waiting again
+  BOOST_TEST(!idle.run_if_waiting(sockets.waiting, false).has_value());
+  BOOST_TEST(runs == 1);
 }
 
-BOOST_AUTO_TEST_CASE(an_exit_code_ends_the_work_and_drops_what_follows) {
+BOOST_AUTO_TEST_CASE(run_now_runs_the_work_whatever_the_socket_says) {
   SocketPair sockets;
-  std::string ran;
-  IdleWork idle;
-  idle.add_required([&] {
-    ran += "a";
-    return std::optional<int>{2};
-  });
-  idle.add_required([&] {
-    ran += "b";
-    return std::optional<int>{};
-  });
-  BOOST_TEST(idle.run_while_waiting(sockets.waiting, false).value_or(-1) == 2);
-  BOOST_TEST(!idle.finish().has_value());
-  BOOST_TEST(ran == "a");
+  sockets.answer();
+  int runs = 0;
+  IdleWork idle(counted(runs, 2));
+  BOOST_TEST(idle.run_now().value_or(-1) == 2);
+  BOOST_TEST(runs == 1);
+  BOOST_TEST(!idle.run_now().has_value());  // once
+  BOOST_TEST(runs == 1);
 }
 
-BOOST_AUTO_TEST_CASE(a_socket_still_connecting_counts_as_waiting) {
+BOOST_AUTO_TEST_CASE(the_exit_code_of_the_work_is_returned) {
+  SocketPair sockets;
+  int runs = 0;
+  IdleWork idle(counted(runs, 2));
+  BOOST_TEST(idle.run_if_waiting(sockets.waiting, false).value_or(-1) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(no_work_is_nothing_to_run) {
+  SocketPair sockets;
+  IdleWork idle({});
+  BOOST_TEST(!idle.run_if_waiting(sockets.waiting, false).has_value());
+  BOOST_TEST(!idle.run_now().has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_socket_that_cannot_take_more_counts_as_waiting) {
   // A socket whose send buffer is full cannot be written to: the TCP
-  // handshake of a silent address looks the same to poll().
+  // handshake with a silent address looks the same to poll().
   SocketPair sockets;
   const std::string chunk(65536, 'x');
   while (::send(sockets.waiting, chunk.data(), chunk.size(), MSG_DONTWAIT) > 0) {
@@ -132,10 +101,12 @@ BOOST_AUTO_TEST_CASE(a_socket_still_connecting_counts_as_waiting) {
   BOOST_TEST(socket_ready_now(sockets.waiting, false));
 }
 
-BOOST_AUTO_TEST_CASE(time_spent_counts_the_steps) {
+BOOST_AUTO_TEST_CASE(time_spent_counts_the_work) {
   SocketPair sockets;
-  IdleWork idle;
-  idle.add_if_idle([] { ::usleep(20'000); });
-  idle.run_while_waiting(sockets.waiting, false);
+  IdleWork idle([] {
+    ::usleep(20'000);
+    return std::optional<int>{};
+  });
+  idle.run_if_waiting(sockets.waiting, false);
   BOOST_TEST(idle.time_spent() >= std::chrono::milliseconds(20));
 }
