@@ -62,15 +62,10 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
   ConnectAttempt attempt;
   const auto started = Clock::now();
   PgConnection connection = start_connection(target);
-  // libpq has resolved the host and called connect(). OpenSSL's first use
-  // starts now, on a thread of its own (pg/crypto_warm_up.hpp); joined on
-  // return, by when it has long ended (a backend's fork and the password
-  // check take longer).
-  std::jthread crypto_warm_up;
-  if (connection) crypto_warm_up = start_crypto_warm_up(connection.get());
-  // The caller's work runs in the first moment the attempt waits for the
-  // server, and at the latest before any credential is sent (below), even
-  // when the start failed, so that it runs in every first attempt.
+  // libpq has resolved the host and called connect(). The caller's work
+  // runs in the first moment the attempt waits for the server, and at the
+  // latest before any credential is sent (below), even when the start
+  // failed, so that it runs in every first attempt.
   IdleWork idle(work);
   // Its time is not the server's: the timeout leaves it out.
   auto deadline = [&]() -> Deadline { return started + timeout + idle.time_spent(); };
@@ -95,6 +90,10 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
   }
   if (PQstatus(connection.get()) == CONNECTION_BAD) return failed(IoStatus::failed);
 
+  // OpenSSL's first use (pg/crypto_warm_up.hpp), on a thread of its own
+  // started once a server took the connection; joined on return, by when it
+  // has long ended (a backend's fork and the password check take longer).
+  std::jthread crypto_warm_up;
   // libpq walks through every address of every host itself (IPv6 failing
   // fast, IPv4 next); the socket can change between polls, so ask each time.
   for (auto polling = PGRES_POLLING_WRITING; polling != PGRES_POLLING_OK;) {
@@ -109,6 +108,8 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
     const auto status = wait_socket(socket, for_write, deadline(), stop);
     if (status != IoStatus::ready) return failed(status);
     polling = PQconnectPoll(connection.get());
+    if (polling != PGRES_POLLING_FAILED && !crypto_warm_up.joinable())
+      crypto_warm_up = start_crypto_warm_up(connection.get());
   }
   if (auto exit_code = idle.run_now()) return ended_by_work(*exit_code);
 

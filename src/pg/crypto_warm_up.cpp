@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
+#include <atomic>
 #include <memory>
 #include <string_view>
 #include <system_error>
@@ -54,6 +55,10 @@ void warm_up_crypto(bool tls) {
 }  // namespace
 
 std::jthread start_crypto_warm_up(PGconn* connection) {
+  // Once per process: a later attempt (a retry, a reconnect) finds OpenSSL
+  // warm, and libpq does whatever is left of it.
+  static std::atomic<bool> started = false;
+  if (started.exchange(true)) return {};
   try {
     return std::jthread(warm_up_crypto, will_use_tls(connection));
   } catch (const std::system_error&) {

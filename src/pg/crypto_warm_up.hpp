@@ -17,8 +17,9 @@ namespace dbinit {
 // whatever the server says (sslmode require, verify-ca, verify-full), a TLS
 // context. OpenSSL's initialization is thread-safe: libpq, if it gets there
 // first, waits for the part under way instead of doing it twice. The thread
-// is joined when the result is destroyed; none is started when the system
-// refuses one (libpq then does it all itself).
+// is joined when the result is destroyed. None is started after the first
+// call in a process, or when the system refuses one: libpq then does what
+// is left itself.
 std::jthread start_crypto_warm_up(PGconn* connection);
 
 }  // namespace dbinit
