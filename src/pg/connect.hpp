@@ -32,8 +32,8 @@ struct ConnectAttempt {
 // server is up; only class 57 (not ready yet) and 08 (connection) do not.
 // work, when given, runs once: the first time the attempt would wait for
 // the server, and at the latest before any credential is sent, or when the
-// attempt fails (even to start). OpenSSL's first use (pg/crypto_warm_up.hpp)
-// follows it in the waits. The timeout leaves their time out.
+// attempt fails (even to start); the timeout leaves its time out. OpenSSL's
+// first use runs beside it, on a thread (pg/crypto_warm_up.hpp).
 ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout, StopSignals& stop,
                             const std::string& first_read_sql, const WorkWhileConnecting& work = {});
 

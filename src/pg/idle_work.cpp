@@ -2,6 +2,8 @@
 
 #include <poll.h>
 
+#include <utility>
+
 namespace dbinit {
 
 std::optional<int> IdleWork::run_if_waiting(int socket, bool for_write) {
