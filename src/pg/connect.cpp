@@ -100,11 +100,11 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
     if (polling == PGRES_POLLING_FAILED) return failed(IoStatus::failed);
     const int socket = PQsocket(connection.get());
     const bool for_write = polling == PGRES_POLLING_WRITING;
-    // The startup message is out; what the client sends next answers the
-    // server's authentication request.
-    if (PQstatus(connection.get()) == CONNECTION_AWAITING_RESPONSE)
-      if (auto exit_code = idle.run_now()) return ended_by_work(*exit_code);
-    if (auto exit_code = idle.run_if_waiting(socket, for_write)) return ended_by_work(*exit_code);
+    // Once the startup message is out, what the client sends next answers
+    // the server's authentication request: the work cannot wait longer.
+    const bool credentials_next = PQstatus(connection.get()) == CONNECTION_AWAITING_RESPONSE;
+    if (auto exit_code = credentials_next ? idle.run_now() : idle.run_if_waiting(socket, for_write))
+      return ended_by_work(*exit_code);
     const auto status = wait_socket(socket, for_write, deadline(), stop);
     if (status != IoStatus::ready) return failed(status);
     polling = PQconnectPoll(connection.get());
