@@ -317,7 +317,7 @@ std::string check_consistency(const Config& config) {
 
 ParseOutcome usage_error(std::string message) {
   ParseOutcome outcome;
-  // Found by fuzzing: a value holding a newline made the line two.
+  // An error is one line: control characters in a quoted value are escaped.
   outcome.error = "dbinit: " + printable(message) + " (see dbinit --help)";
   outcome.exit_code = ExitCode::usage;
   return outcome;

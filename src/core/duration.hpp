@@ -11,7 +11,7 @@ namespace dbinit {
 
 // "250ms", "5s", "1.5s", "2m", "1h"; a bare number means seconds. A
 // fraction is accepted where it comes to whole milliseconds: what
-// format_duration prints (found by fuzzing: "1.5s" was refused) reads back.
+// format_duration prints ("1.5s" in logs and --help) reads back.
 std::optional<Milliseconds> parse_duration(std::string_view text);
 inline constexpr std::string_view duration_forms =
     "a duration such as 250ms, 5s, 1.5s, 2m or 1h (a bare number means seconds; whole milliseconds)";

@@ -91,7 +91,7 @@ SetOutcome read_migration_set(const std::vector<MigrationFile>& files) {
   SetOutcome outcome;
   auto refuse = [&](std::string error) {
     outcome.migrations.clear();
-    // Found by fuzzing: a file name holding a newline made the line two.
+    // An error is one line: control characters in a file name are escaped.
     outcome.error = printable(error);
     return std::move(outcome);
   };

@@ -26,7 +26,7 @@ std::size_t dollar_tag_length(std::string_view sql, std::size_t at) {
 
 // Where the -- comment opened at `at` ends: at the next line break, which
 // for PostgreSQL's scanner is '\n' or '\r' (a file with old Mac line ends,
-// or a stray '\r', ends the comment there; found by fuzzing).
+// or a stray '\r', ends the comment there: what follows is SQL again).
 std::size_t line_comment_end(std::string_view text, std::size_t at) {
   const auto end = text.find_first_of("\n\r", at);
   return end == std::string_view::npos ? text.size() : end;
@@ -110,13 +110,13 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
   std::string previous_word;
   // Just past the last dollar quote: its closing '$' ends a token, so a word
   // right after it starts an identifier ("$t$x$t$pag$$" is a quote, then
-  // the identifier pag$$; found by fuzzing against PostgreSQL's scanner).
+  // the identifier pag$$, as PostgreSQL's scanner reads it).
   std::size_t quote_end = 0;
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
     // An identifier starts with a letter, '_' or any non-ASCII byte, and
-    // holds '$': "a$b$" is one identifier, not a dollar quote (found by
-    // fuzzing: "SELECT \xff$tag$; ..." lost its statements to a quote).
+    // holds '$': "a$b$" and "\xff$tag$" are identifiers, not dollar quotes,
+    // so no quote swallows the statements after them.
     const auto byte = static_cast<unsigned char>(c);
     if ((std::isalpha(byte) || c == '_' || byte >= 0x80) &&
         (i == 0 || i == quote_end || !is_identifier_char(sql[i - 1]))) {

@@ -19,8 +19,8 @@ BOOST_AUTO_TEST_CASE(accepts_every_documented_unit) {
   BOOST_TEST(parse_duration("0.25m").value().count() == 15'000);
 }
 
-// Found by fuzzing (test/fuzz/regressions/duration): logs and --help print
-// durations that the parser then refused.
+// Every duration that logs and --help print is one the parser reads back
+// (test/fuzz/regressions/duration holds such inputs).
 BOOST_AUTO_TEST_CASE(what_is_printed_reads_back) {
   for (const Milliseconds duration : {Milliseconds(1), Milliseconds(999), Milliseconds(1000), Milliseconds(1500),
                                       Milliseconds(7007), Milliseconds(61'001), Milliseconds(5'400'000), Milliseconds(90'000'000)})

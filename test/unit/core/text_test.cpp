@@ -19,8 +19,8 @@ BOOST_AUTO_TEST_CASE(single_line_joins_trimmed_lines) {
   BOOST_TEST(single_line("\n \n") == "");
 }
 
-// Found by fuzzing (test/fuzz/regressions/options, migration_set): a value
-// or file name holding a newline turned a one-line error into two.
+// An error quoting user input stays one line, whatever the value or file
+// name holds (test/fuzz/regressions/options, migration_set).
 BOOST_AUTO_TEST_CASE(printable_keeps_user_input_on_one_line) {
   BOOST_TEST(printable("a\nb\tc\rd") == "a\\nb\\tc\\rd");
   BOOST_TEST(printable(std::string("x\0y\x1b\x7f", 5)) == "x\\x00y\\x1b\\x7f");

@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(line_comments_hide_semicolons) {
 }
 
 // As for the server's scanner, '\r' is a line break too: a file with old
-// Mac line ends keeps its statements (found by fuzzing).
+// Mac line ends keeps its statements.
 BOOST_AUTO_TEST_CASE(a_carriage_return_ends_a_line_comment) {
   BOOST_TEST(texts_of("--\rCREATE INDEX ON s(r)") == Texts({"CREATE INDEX ON s(r)"}), boost::test_tools::per_element());
   BOOST_TEST(texts_of("SELECT 1 -- one\r; SELECT 2") == Texts({"SELECT 1 -- one\r", "SELECT 2"}),
