@@ -1,0 +1,100 @@
+# shellcheck shell=bash
+# What the checks run on, sourced by scripts/docker-test after lib.sh: the
+# engine and base images (scripts/lib/docker.sh), the PostgreSQL image, this
+# run's network, the dbinit images, and the cleanup of all of it at exit.
+
+setup_infra() {
+    local start
+    docker_ensure_engine
+    start="$(date +%s%N)"
+    docker_ensure_base_images
+    log "base images ready in $(elapsed_since "${start}")s"
+
+    if [[ -n "${DBINIT_POSTGRES_IMAGE:-}" ]]; then
+        POSTGRES_IMAGE="${DBINIT_POSTGRES_IMAGE}"
+        docker_image_present "${POSTGRES_IMAGE}" ||
+            docker pull "${POSTGRES_IMAGE}" ||
+            { docker_die "DBINIT_POSTGRES_IMAGE=${POSTGRES_IMAGE} is neither local nor pullable"; return 1; }
+    else
+        POSTGRES_IMAGE="${DBINIT_TEST_LOCAL_POSTGRES_IMAGE}"
+        start="$(date +%s%N)"
+        # shellcheck disable=SC2086 # DBINIT_DOCKER_BUILD_FLAGS is a word list
+        docker build -q ${DBINIT_DOCKER_BUILD_FLAGS} \
+            --build-arg BASE_IMAGE="${DBINIT_BASE_SLIM_IMAGE}" \
+            -f "${REPO_ROOT}/docker/postgres.Dockerfile" -t "${POSTGRES_IMAGE}" \
+            "${REPO_ROOT}/docker" >/dev/null
+        log "${POSTGRES_IMAGE} built in $(elapsed_since "${start}")s"
+    fi
+    docker network create --label "${RUN_ID}" "${NETWORK}" >/dev/null
+}
+
+# docker build of one Dockerfile stage with the local base images.
+build_stage() { # TARGET TAG [MORE DOCKER BUILD OPTIONS...]
+    local target="$1" tag="$2"
+    shift 2
+    # shellcheck disable=SC2086 # DBINIT_DOCKER_BUILD_FLAGS is a word list
+    docker build ${DBINIT_DOCKER_BUILD_FLAGS} "$@" \
+        --build-arg BUILD_IMAGE="${DBINIT_BASE_IMAGE}" \
+        --build-arg RUNTIME_IMAGE="${DBINIT_BASE_SLIM_IMAGE}" \
+        --build-arg UNIT_TESTS="${DBINIT_TEST_IMAGE_UNIT_TESTS}" \
+        --target "${target}" -t "${tag}" "${REPO_ROOT}"
+}
+
+# The Dockerfile's demo stage up to its first RUN (the Python stack), which
+# needs nothing of dbinit: its FROM and that RUN, word for word, so that
+# the layer it makes is the one the demo stage finds in the build cache.
+demo_runtime_dockerfile() {
+    awk '/^ARG RUNTIME_IMAGE=/ { print }
+         /^FROM \$\{RUNTIME_IMAGE\} AS demo$/ { in_stage = 1 }
+         in_stage { print; if (/^RUN /) in_run = 1; if (in_run && !/\\$/) exit }' "${REPO_ROOT}/Dockerfile"
+}
+
+build_dbinit_images() {
+    local start runtime_pid runtime_dir="${WORK_DIR}/demo-runtime"
+    start="$(date +%s%N)"
+    log "building ${DBINIT_TEST_DEMO_IMAGE} and ${DBINIT_TEST_SCRATCH_IMAGE} (static dbinit, unit tests)"
+    # The demo's Python stack is mostly downloads and unpacking, the build
+    # stage mostly compiling: side by side (the legacy builder runs a
+    # Dockerfile's stages one after another). If this fails, the demo stage
+    # installs the stack itself, and the log says why.
+    mkdir -p "${runtime_dir}"
+    demo_runtime_dockerfile >"${runtime_dir}/Dockerfile"
+    # shellcheck disable=SC2086 # DBINIT_DOCKER_BUILD_FLAGS is a word list
+    docker build -q ${DBINIT_DOCKER_BUILD_FLAGS} --build-arg RUNTIME_IMAGE="${DBINIT_BASE_SLIM_IMAGE}" \
+        "${runtime_dir}" >"${runtime_dir}/build.log" 2>&1 &
+    runtime_pid=$!
+    build_stage build "${DBINIT_TEST_BUILD_IMAGE}"
+    wait "${runtime_pid}" || show_file "${runtime_dir}/build.log"
+    build_stage demo "${DBINIT_TEST_DEMO_IMAGE}"
+    # Every stage this needs is cached by now.
+    build_stage dbinit "${DBINIT_TEST_SCRATCH_IMAGE}" -q >/dev/null
+    log "dbinit images built in $(elapsed_since "${start}")s"
+}
+
+# The EXIT trap: the compose project (compose.sh), every container labelled
+# RUN_ID (their logs first, for scripts/check-secrets), the network, the
+# scratch files, and the dockerd if docker_ensure_engine started it.
+cleanup() {
+    local status=$?
+    compose_down
+    local -a ids
+    mapfile -t ids < <(docker ps -aq --filter "label=${RUN_ID}" 2>/dev/null || true)
+    # DBINIT_TEST_LOG_DIR is set by scripts/test.
+    if [[ -n "${DBINIT_TEST_LOG_DIR:-}" ]]; then
+        local id
+        for id in "${ids[@]}"; do
+            docker logs "${id}" >>"${DBINIT_TEST_LOG_DIR}/docker-containers.log" 2>&1 || true
+        done
+    fi
+    if ((${#ids[@]} > 0)); then
+        docker rm -fv "${ids[@]}" >/dev/null 2>&1 || true
+    fi
+    docker network rm "${NETWORK}" >/dev/null 2>&1 || true
+    if [[ -n "${WORK_DIR}" ]]; then
+        rm -rf -- "${WORK_DIR}"
+    fi
+    if [[ "${DBINIT_KEEP_ENGINE:-0}" != 1 ]]; then
+        docker_stop_engine_if_started
+    fi
+    exit "${status}"
+}
