@@ -30,34 +30,25 @@ void start_logging(const Config& config, const std::vector<std::string>& warning
   for (const auto& warning : warnings) log::warn(log::Phase::config, warning);
 }
 
-// The migration set, read and checked; nullopt after logging why it is
-// unusable.
-std::optional<MigrationSet> load_checked_migrations(const Config& config) {
-  LoadOutcome loaded = load_migration_set(config.migrate.migrations_dir, embedded_migration_files());
-  if (!loaded.set) log::error(log::Phase::config, loaded.error);
-  return std::move(loaded.set);
-}
-
 // Wait and migrate, as phases_for() decided; 0 when they succeeded.
 int run_phases(const Config& config, const Phases& phases, StopSignals& stop) {
   // Here, not at start-up: the resident supervisor logs nothing about the
   // database and need not parse its connection strings.
   for (const auto& secret : database_secrets(config)) log::redactor().add_secret(secret);
   if (!phases.wait) return to_int(ExitCode::ok);  // migrating implies waiting (config/phases.cpp)
-  // The logging core starts, and the migration set is read and checked,
-  // while the first connection attempt waits for the server, which hides
-  // the work (1,000 migrations take tens of milliseconds); a set found
-  // unusable ends the attempt before it authenticates (exit 2, also when
-  // the connection string is refused first: pg/wait.hpp).
+  log::start_core();
+  // Read and checked before connecting: an unusable set is exit 2, and the
+  // server never hears from dbinit.
   std::optional<MigrationSet> migrations;
-  auto prepare = [&]() -> std::optional<int> {
-    log::start_core();
-    if (!phases.migrate) return std::nullopt;
-    migrations = load_checked_migrations(config);
-    if (!migrations) return to_int(ExitCode::usage);
-    return std::nullopt;
-  };
-  WaitOutcome waited = wait_for_database(session_settings(config), stop, prepare);
+  if (phases.migrate) {
+    LoadOutcome loaded = load_migration_set(config.migrate.migrations_dir, embedded_migration_files());
+    if (!loaded.set) {
+      log::error(log::Phase::config, loaded.error);
+      return to_int(ExitCode::usage);
+    }
+    migrations = std::move(loaded.set);
+  }
+  WaitOutcome waited = wait_for_database(session_settings(config), stop);
   if (!waited.session) return waited.exit_code;
   if (!phases.migrate) return to_int(ExitCode::ok);
   return run_migrate_phase(*phases.migrate, config.migrate, *migrations, *waited.session);

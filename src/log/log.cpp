@@ -65,10 +65,6 @@ void start_core() {
   auto core = boost::log::core::get();
   core->remove_all_sinks();
   core->add_sink(sink);
-  // This thread's record state, made now rather than at the first line:
-  // Boost.Log reads the time zone for it, which start_core()'s callers
-  // hide behind a connection attempt (entrypoint/main.cpp).
-  core->get_thread_attributes();
   state().core_ready = true;
 }
 

@@ -12,242 +12,262 @@ namespace {
 
 constexpr auto phase = log::Phase::migrate;
 
-// After this process applied (or reverted) a step, the history it holds is
-// updated in place: re-reading it would cost a round trip per migration.
-void record_locally(History& history, const PlanStep& step) {
-  history.table_exists = true;
-  auto& rows = history.rows;  // sorted by version
-  const auto version = step.migration->version;
-  auto at = std::lower_bound(rows.begin(), rows.end(), version,
-                             [](const HistoryRow& row, long long wanted) { return row.version < wanted; });
-  if (at != rows.end() && at->version == version) at = rows.erase(at);
-  if (step.direction == Direction::up)
-    rows.insert(at, {version, step.migration->name, step.migration->checksum, "applied", "now"});
-}
+// One run of the state machine. run() reads top to bottom: plan, send the
+// next batch, record what was committed, follow what became of the rest.
+class MigrationRun {
+ public:
+  MigrationRun(MigrationDatabase& database, const std::vector<Migration>& migrations, History history,
+               const ApplyRequest& request)
+      : database_(database),
+        migrations_(migrations),
+        history_(std::move(history)),
+        request_(request),
+        polling_(request.lock_polling, request.seed),
+        giving_way_(request.table_lock_backoff, request.seed + 1),
+        lock_wait_(request.lock_timeout),
+        table_lock_wait_(request.lock_timeout),
+        started_(database.now()) {}
 
-// The steps to apply together when adopting: from the first step of a plan
-// for a database with Alembic's table and no history of dbinit's, every up
-// step up to the first that must run without a transaction.
-std::vector<PlanStep> adoption_steps(const MigrationPlan& plan, const History& history, std::size_t next_step) {
-  std::vector<PlanStep> steps;
-  if (history.table_exists || !history.alembic_revision || next_step != 0) return steps;
-  for (const auto& step : plan.steps) {
-    if (step.direction != Direction::up || step.migration->up.no_transaction) break;
-    steps.push_back(step);
+  ApplyOutcome run() {
+    if (request_.repair && !repair(*request_.repair)) return finish(ExitCode::migration_failed);
+    for (;;) {
+      if (!plan_ && !plan()) return finish(plan_->refusal->exit_code);
+      if (next_ == plan_->steps.size()) return finish(ExitCode::ok);
+      const Batch batch = next_batch(*plan_, next_, history_);
+      tried_ = true;
+      const BatchOutcome sent = database_.apply(batch, history_.table_exists);
+      record(batch, sent.committed);
+      if (auto end = follow(batch, sent)) return *end;
+    }
   }
-  return steps;
-}
 
-// The steps from next_step that can share one message: transactional ones,
-// up to the first that must run without a transaction (it runs alone).
-std::vector<PlanStep> batch_from(const MigrationPlan& plan, std::size_t next_step) {
-  std::vector<PlanStep> steps;
-  for (auto i = next_step; i < plan.steps.size(); ++i) {
-    const PlanStep& step = plan.steps[i];
-    if (step.direction == Direction::up && step.migration->up.no_transaction) break;
-    steps.push_back(step);
+ private:
+  // What follows a batch: nullopt to go on (with the next batch, or the same
+  // step again), or the end of the run.
+  std::optional<ApplyOutcome> follow(const Batch& batch, const BatchOutcome& sent) {
+    const StepOutcome& rest = sent.rest;
+    const std::string what = in_flight(batch, sent);
+    switch (rest.result) {
+      case StepResult::applied:
+        return std::nullopt;
+      case StepResult::failed:
+        log_failure(*rest.failure, batch);
+        return finish(ExitCode::migration_failed);
+      case StepResult::stopped:
+        log_stop(batch, sent, what);
+        return finish(ExitCode::ok, database_.stop_signal());
+      case StepResult::lock_busy:
+        if (auto end = wait_for_lock()) return end;
+        return read_again();
+      case StepResult::table_lock_conflict:
+        // Rolled back, history unchanged: the same step again, whose version
+        // guard notices if another replica applied it meanwhile.
+        return give_way(what, rest);
+      case StepResult::applied_elsewhere:
+        log::info(phase, (batch.kind == BatchKind::one_transaction
+                              ? std::string("another replica adopted the database")
+                              : "another replica " + direction_word(batch.steps[sent.committed.size()]) + " " + what) +
+                             " first; reading the history again");
+        return read_again();
+      case StepResult::connection_lost:
+        log::warn(phase, "connection lost during " + what + "; whether the server committed it is unknown: "
+                         "reconnecting to read the history again", {{"error", rest.error}});
+        return read_again();
+    }
+    return std::nullopt;
   }
-  return steps;
-}
+
+  // The plan holds while this process makes progress; it is made again only
+  // when another replica may have changed the history. False: refused.
+  bool plan() {
+    plan_ = plan_migrations(migrations_, history_, request_.plan);
+    next_ = 0;
+    for (const auto& warning : plan_->warnings)
+      if (warned_.insert(warning).second) log::warn(phase, warning);
+    if (!plan_->refusal) return true;
+    log::error(phase, plan_->refusal->message);
+    return false;
+  }
+
+  bool repair(long long version) {
+    tried_ = true;
+    if (!database_.repair(version)) {
+      log::error(phase, "cannot repair version " + std::to_string(version) + ": it is not marked dirty");
+      return false;
+    }
+    log::warn(phase, "removed the dirty mark of version " + std::to_string(version) + "; it will be applied again");
+    std::erase_if(history_.rows, [&](const auto& row) { return row.version == version; });
+    return true;
+  }
+
+  // The steps the server committed, in order: logged, and recorded in the
+  // history this process holds (re-reading it would cost a round trip).
+  void record(const Batch& batch, const std::vector<std::optional<Milliseconds>>& committed) {
+    for (std::size_t i = 0; i < committed.size(); ++i) {
+      const PlanStep& step = batch.steps[i];
+      log::info(phase, direction_word(step) + " " + script_of(step).file_name,
+                {{"version", std::to_string(step.migration->version)},
+                 {"duration", committed[i] ? format_duration(*committed[i]) : "unknown"}});
+      record_locally(step);
+      ++applied_;
+      ++next_;
+      lock_wait_.acquired();
+      table_lock_wait_.acquired();
+    }
+    if (batch.kind == BatchKind::one_transaction && committed.size() == batch.steps.size())
+      log::info(phase, "adopted the database in one transaction", {{"migrations", std::to_string(committed.size())}});
+  }
+
+  void record_locally(const PlanStep& step) {
+    history_.table_exists = true;
+    auto& rows = history_.rows;  // sorted by version
+    const auto version = step.migration->version;
+    auto at = std::lower_bound(rows.begin(), rows.end(), version,
+                               [](const HistoryRow& row, long long wanted) { return row.version < wanted; });
+    if (at != rows.end() && at->version == version) at = rows.erase(at);
+    if (step.direction == Direction::up)
+      rows.insert(at, {version, step.migration->name, step.migration->checksum, "applied", "now"});
+  }
+
+  // A busy lock: name its holder now and then, give up at the lock timeout,
+  // otherwise sleep a jittered while.
+  std::optional<ApplyOutcome> wait_for_lock() {
+    const auto busy = lock_wait_.busy(database_.now());
+    if (busy.report_holder)
+      log::info(phase, "waiting for the migration lock held by " + database_.lock_holder(),
+                {{"waited", format_duration(busy.waited)}});
+    if (busy.give_up) {
+      log::error(phase, "gave up waiting for the migration lock after " + format_duration(request_.lock_timeout));
+      return finish(ExitCode::lock_timeout);
+    }
+    if (auto signal = database_.sleep(std::min(polling_.next(), busy.delay_cap))) return finish(ExitCode::ok, signal);
+    return std::nullopt;
+  }
+
+  // The app's table locks made a migration roll back: say who held them,
+  // then back off, until the lock timeout.
+  std::optional<ApplyOutcome> give_way(const std::string& what, const StepOutcome& rest) {
+    const auto busy = table_lock_wait_.busy(database_.now());
+    const std::string holders = database_.table_lock_holders();
+    if (busy.give_up) {
+      log::error(phase, "gave up on " + what + ": its table locks stayed taken for longer than " +
+                            format_duration(request_.lock_timeout) + "; nothing of it was changed",
+                 {{"error", rest.error}, {"holders", holders}});
+      return finish(ExitCode::lock_timeout);
+    }
+    const auto delay = std::min(giving_way_.next(), busy.delay_cap);
+    log::warn(phase, what + " gave way to the app's table locks and was rolled back; trying it again",
+              {{"error", rest.error}, {"holders", holders}, {"retry_in", format_duration(delay)}});
+    if (auto signal = database_.sleep(delay)) return finish(ExitCode::ok, signal);
+    return std::nullopt;
+  }
+
+  // Another replica may have changed the history: read it, plan again.
+  std::optional<ApplyOutcome> read_again() {
+    plan_.reset();
+    Reread again = database_.reread();
+    if (again.stop_signal) return finish(ExitCode::ok, again.stop_signal);
+    if (!again.history) return finish(again.failure);
+    history_ = std::move(*again.history);
+    return std::nullopt;
+  }
+
+  void log_failure(const MigrationFailure& failure, const Batch& batch) {
+    const std::string where =
+        failure.file + (failure.at ? ":" + std::to_string(failure.at->line) + ":" + std::to_string(failure.at->column) : "");
+    log::Fields fields{{"file", failure.file}, {"sqlstate", failure.sqlstate}, {"error", failure.message}};
+    if (failure.at) {
+      fields.emplace_back("line", std::to_string(failure.at->line));
+      fields.emplace_back("column", std::to_string(failure.at->column));
+    }
+    if (failure.rolled_back) {
+      log::error(phase, "migration failed and was rolled back: " + where + ": " + failure.message, fields);
+    } else {
+      fields.emplace_back("statements_completed", std::to_string(failure.statements_completed));
+      log::error(phase, "migration failed: " + where + ": " + failure.message + "; it ran without a transaction, so " +
+                            std::to_string(failure.statements_completed) +
+                            " statement(s) before this one completed and stay", fields);
+    }
+    // A migration that checks before it changes anything (adopting a
+    // database another tool built) lists what it found in DETAIL, one line each.
+    std::size_t start = 0;
+    while (start < failure.detail.size()) {
+      auto end = failure.detail.find('\n', start);
+      if (end == std::string::npos) end = failure.detail.size();
+      if (end > start) log::error(phase, failure.detail.substr(start, end - start), {{"file", failure.file}});
+      start = end + 1;
+    }
+    if (batch.kind == BatchKind::one_transaction)
+      log::error(phase, "nothing was changed: the migrations adopting this database run in one transaction");
+    if (failure.left_dirty) {
+      const std::string version = std::to_string(batch.steps.front().migration->version);
+      log::error(phase, "version " + version + " stays marked dirty: check the database, then run dbinit migrate --repair " +
+                            version);
+    }
+  }
+
+  void log_stop(const Batch& batch, const BatchOutcome& sent, const std::string& what) {
+    if (sent.committed.size() == batch.steps.size())
+      log::warn(phase, "stopped by signal; every migration sent had been committed");
+    else if (sent.rest.settled)
+      log::warn(phase, "stopped by signal; " + what + " was rolled back" +
+                           (batch.kind == BatchKind::one_transaction ? ", nothing changed" : ""));
+    else
+      log::warn(phase, "stopped by signal while " + what + " ran; the server did not answer in time, so whether it "
+                       "was committed is unknown: the history tells at the next start");
+  }
+
+  // The one line every run that tried to change the database ends with (and
+  // a run that found nothing to do).
+  ApplyOutcome finish(ExitCode code, std::optional<int> signal = std::nullopt) {
+    ApplyOutcome outcome{code, signal, applied_};
+    if (!tried_ && code != ExitCode::ok) return outcome;
+    const auto pending = plan_migrations(migrations_, history_, request_.plan).steps.size();
+    log::Fields fields{{"applied", std::to_string(applied_)},
+                       {"pending", std::to_string(pending)},
+                       {"version", history_.rows.empty() ? "none" : std::to_string(history_.rows.back().version)},
+                       {"elapsed", format_duration(std::chrono::duration_cast<Milliseconds>(database_.now() - started_))}};
+    if (signal) {
+      log::warn(phase, "migration run stopped by signal", fields);
+    } else if (code == ExitCode::ok) {
+      log::info(phase, applied_ ? "migrations applied" : "database is up to date", fields);
+    } else {
+      log::error(phase, "migration run failed (exit " + std::to_string(to_int(code)) + ")", fields);
+    }
+    return outcome;
+  }
+
+  // What was being done when a batch stopped: a migration's file, or the adoption.
+  static std::string in_flight(const Batch& batch, const BatchOutcome& sent) {
+    if (batch.kind == BatchKind::one_transaction) return "adopting the database";
+    if (sent.committed.size() == batch.steps.size()) return "the batch's last answer";
+    return script_of(batch.steps[sent.committed.size()]).file_name;
+  }
+  static std::string direction_word(const PlanStep& step) {
+    return step.direction == Direction::up ? "applied" : "reverted";
+  }
+
+  MigrationDatabase& database_;
+  const std::vector<Migration>& migrations_;
+  History history_;
+  const ApplyRequest& request_;
+  BackoffSchedule polling_;     // a busy migration lock
+  BackoffSchedule giving_way_;  // the app's table locks
+  LockWait lock_wait_;
+  LockWait table_lock_wait_;
+  const Clock::time_point started_;
+  std::set<std::string> warned_;
+  std::optional<MigrationPlan> plan_;
+  std::size_t next_ = 0;  // the plan's next step
+  unsigned applied_ = 0;
+  bool tried_ = false;  // something was sent that changes the database
+};
 
 }  // namespace
 
 ApplyOutcome apply_migrations(MigrationDatabase& database, const std::vector<Migration>& migrations, History history,
                               const ApplyRequest& request) {
-  ApplyOutcome outcome;
-  auto fail = [&](ExitCode code) {
-    outcome.exit_code = code;
-    return outcome;
-  };
-  auto stopped = [&](std::optional<int> signal) {
-    outcome.stop_signal = signal;
-    return outcome;
-  };
-  if (request.repair) {
-    if (!database.repair(*request.repair)) {
-      log::error(phase, "cannot repair version " + std::to_string(*request.repair) + ": it is not marked dirty");
-      return fail(ExitCode::migration_failed);
-    }
-    log::warn(phase, "removed the dirty mark of version " + std::to_string(*request.repair) + "; it will be applied again");
-    std::erase_if(history.rows, [&](const auto& row) { return row.version == *request.repair; });
-  }
-
-  std::set<std::string> warned;
-  BackoffSchedule polling(request.lock_polling, request.seed);
-  LockWait lock_wait(request.lock_timeout);
-  // Table lock conflicts: the same step rolled back and tried again, backing
-  // off with jitter, until the lock timeout.
-  BackoffSchedule giving_way(request.table_lock_backoff, request.seed + 1);
-  LockWait table_lock_wait(request.lock_timeout);
-  const auto started = database.now();
-  // The plan holds while this process makes progress; it is made again only
-  // when another replica may have changed the history (busy lock, a version
-  // applied elsewhere, a reconnect).
-  std::optional<MigrationPlan> plan;
-  std::size_t next_step = 0;
-  // A busy lock: name its holder now and then, give up at the lock timeout,
-  // otherwise sleep a jittered while. nullopt: go on.
-  auto wait_for_lock = [&]() -> std::optional<ApplyOutcome> {
-    const auto busy = lock_wait.busy(database.now());
-    if (busy.report_holder)
-      log::info(phase, "waiting for the migration lock held by " + database.lock_holder(),
-                {{"waited", format_duration(busy.waited)}});
-    if (busy.give_up) {
-      log::error(phase, "gave up waiting for the migration lock after " + format_duration(request.lock_timeout));
-      return fail(ExitCode::lock_timeout);
-    }
-    if (auto signal = database.sleep(std::min(polling.next(), busy.delay_cap))) return stopped(signal);
-    return std::nullopt;
-  };
-  // A migration gave way to the app's table locks: say who held them, then
-  // back off and try the same step again. nullopt: try again.
-  auto give_way = [&](const std::string& what, const StepOutcome& report) -> std::optional<ApplyOutcome> {
-    const auto busy = table_lock_wait.busy(database.now());
-    const std::string holders = database.table_lock_holders();
-    if (busy.give_up) {
-      log::error(phase, "gave up on " + what + ": its table locks stayed taken for longer than " +
-                            format_duration(request.lock_timeout) + "; nothing was changed",
-                 {{"error", report.error}, {"holders", holders}});
-      return fail(ExitCode::lock_timeout);
-    }
-    const auto delay = std::min(giving_way.next(), busy.delay_cap);
-    log::warn(phase, what + " gave way to the app's table locks and was rolled back; trying it again",
-              {{"error", report.error}, {"holders", holders}, {"retry_in", format_duration(delay)}});
-    if (auto signal = database.sleep(delay)) return stopped(signal);
-    return std::nullopt;
-  };
-  // Another replica may have changed the history: read it, plan again.
-  auto read_again = [&]() -> std::optional<ApplyOutcome> {
-    plan.reset();
-    Reread again = database.reread();
-    if (again.stop_signal) return stopped(again.stop_signal);
-    if (!again.history) return fail(again.failure);
-    history = std::move(*again.history);
-    return std::nullopt;
-  };
-  for (;;) {
-    if (!plan) {
-      plan = plan_migrations(migrations, history, request.plan);
-      next_step = 0;
-      for (const auto& warning : plan->warnings)
-        if (warned.insert(warning).second) log::warn(phase, warning);
-      if (plan->refusal) {
-        log::error(phase, plan->refusal->message);
-        return fail(plan->refusal->exit_code);
-      }
-    }
-    if (next_step == plan->steps.size()) {
-      log::info(phase, outcome.applied ? "migrations applied" : "database is up to date",
-                {{"applied", std::to_string(outcome.applied)},
-                 {"version", history.rows.empty() ? "none" : std::to_string(history.rows.back().version)},
-                 {"elapsed", format_duration(std::chrono::duration_cast<Milliseconds>(database.now() - started))}});
-      return outcome;
-    }
-    // A database another tool built (Alembic) is adopted whole: its leading
-    // transactional steps go in one transaction, so that a migration that
-    // refuses it leaves it as it was.
-    if (const auto together = adoption_steps(*plan, history, next_step); together.size() > 1) {
-      const StepOutcome report = database.apply_together(together, history.table_exists);
-      if (report.result == StepResult::applied) {
-        for (const auto& step : together) {
-          ++outcome.applied;
-          log::info(phase, "applied " + script_of(step).file_name, {{"version", std::to_string(step.migration->version)}});
-          record_locally(history, step);
-        }
-        log::info(phase, "adopted the database in one transaction",
-                  {{"migrations", std::to_string(together.size())}, {"duration", format_duration(report.duration)}});
-        lock_wait.acquired();
-        next_step += together.size();
-        continue;
-      }
-      if (report.result == StepResult::failed) return fail(ExitCode::migration_failed);
-      if (report.result == StepResult::stopped) {
-        log::warn(phase, report.committed == true ? "stopped by signal; the adoption had been committed"
-                                                  : "stopped by signal; the adoption was rolled back, nothing changed");
-        if (report.committed == true) outcome.applied += static_cast<unsigned>(together.size());
-        return stopped(database.stop_signal());
-      }
-      if (report.result == StepResult::table_lock_conflict) {
-        if (auto exit = give_way("adopting the database", report)) return *exit;
-        continue;
-      }
-      // Busy, applied elsewhere or a lost connection: as for one step.
-      if (report.result == StepResult::connection_lost)
-        log::warn(phase, "connection lost while adopting the database; whether the server committed it is "
-                         "unknown: reconnecting to read the history again", {{"error", report.error}});
-      if (report.result == StepResult::lock_busy)
-        if (auto exit = wait_for_lock()) return *exit;
-      if (auto exit = read_again()) return *exit;
-      continue;
-    }
-    auto done = [&](const PlanStep& step, std::optional<Milliseconds> duration) {
-      ++outcome.applied;
-      lock_wait.acquired();
-      table_lock_wait.acquired();
-      log::info(phase, std::string(step.direction == Direction::up ? "applied " : "reverted ") + script_of(step).file_name,
-                {{"version", std::to_string(step.migration->version)},
-                 {"duration", duration ? format_duration(*duration) : "unknown"}});
-      record_locally(history, step);
-      ++next_step;
-    };
-    // Every pending transactional step in one message, one round trip.
-    std::optional<StepOutcome> batch_rest;
-    if (const auto batch = batch_from(*plan, next_step); batch.size() > 1) {
-      const BatchOutcome sent = database.apply_batch(batch, history.table_exists);
-      for (const auto duration : sent.committed) done(plan->steps[next_step], duration);
-      if (sent.rest.result == StepResult::applied) continue;
-      if (sent.committed.size() == batch.size()) {
-        // Stopped, or the link broke, once the server had committed the
-        // whole batch: nothing of it is left to do.
-        if (sent.rest.result == StepResult::stopped) {
-          log::warn(phase, "stopped by signal; every migration sent had been committed");
-          return stopped(database.stop_signal());
-        }
-        continue;
-      }
-      batch_rest = sent.rest;
-    }
-    const PlanStep step = plan->steps[next_step];
-    const std::string& file = script_of(step).file_name;
-    const StepOutcome report = batch_rest ? *batch_rest : database.apply(step, history.table_exists);
-    switch (report.result) {
-      case StepResult::applied:
-        done(step, report.duration);
-        continue;
-      case StepResult::failed:
-        return fail(ExitCode::migration_failed);
-      case StepResult::stopped:
-        if (report.committed == true) {
-          ++outcome.applied;
-          log::info(phase, std::string(step.direction == Direction::up ? "applied " : "reverted ") + file,
-                    {{"version", std::to_string(step.migration->version)}});
-          log::warn(phase, "stopped by signal; " + file + " had been committed before the cancel request arrived");
-        } else if (report.committed == false) {
-          log::warn(phase, "stopped by signal; " + file + " was rolled back", {{"file", file}});
-        } else {
-          log::warn(phase, "stopped by signal while " + file + " ran; the server did not answer in time, so "
-                           "whether it was committed is unknown: the history tells at the next start", {{"file", file}});
-        }
-        return stopped(database.stop_signal());
-      case StepResult::lock_busy:
-        if (auto exit = wait_for_lock()) return *exit;
-        break;
-      case StepResult::table_lock_conflict:
-        // Rolled back, history unchanged: the same step again, whose version
-        // guard notices if another replica applied it meanwhile.
-        if (auto exit = give_way(file, report)) return *exit;
-        continue;
-      case StepResult::applied_elsewhere:
-        log::info(phase, std::string("another replica ") + (step.direction == Direction::up ? "applied " : "reverted ") +
-                             file + " first; reading the history again");
-        break;
-      case StepResult::connection_lost:
-        log::warn(phase, "connection lost during " + file + "; whether the server committed it is unknown: "
-                         "reconnecting to read the history again", {{"error", report.error}});
-        break;
-    }
-    if (auto exit = read_again()) return *exit;
-  }
+  return MigrationRun(database, migrations, std::move(history), request).run();
 }
 
 }  // namespace dbinit

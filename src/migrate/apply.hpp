@@ -1,10 +1,12 @@
 #pragma once
-// Applying a plan: each migration in its own transaction under the migration
-// lock, every pending transactional one sent in one message (a batch; a
-// no-transaction migration ends it and runs alone), polling a busy lock
-// (never waiting inside the server), reading the history again whenever
-// another replica may have changed it, and carrying on from there, also
-// after a lost connection. The database is behind migrate/database.hpp.
+// Applying a plan: batch after batch (migrate/batch.hpp) under the
+// migration lock, turning each batch's outcome into the next action:
+// go on; poll a busy lock (never waiting inside the server); read the
+// history again when another replica may have changed it, or after a lost
+// connection, and carry on from there; back off the app's table locks and
+// try again; or end. Every outcome is logged here, in the order things
+// happened, and a run that tried to change the database ends with one
+// summary line. The database is behind migrate/database.hpp.
 #include <cstdint>
 #include <optional>
 #include <vector>

@@ -10,40 +10,60 @@
 
 #include "core/clock.hpp"
 #include "core/exit_code.hpp"
+#include "migrate/batch.hpp"
 #include "migrate/history.hpp"
-#include "migrate/plan.hpp"
+#include "migrate/sql_split.hpp"
 
 namespace dbinit {
 
 enum class StepResult {
-  applied,            // done, and recorded in the history
-  lock_busy,          // another session holds the migration lock; nothing changed
-  applied_elsewhere,  // another replica applied (or reverted) this version first; nothing changed
+  applied,              // done, and recorded in the history
+  lock_busy,            // another session holds the migration lock; nothing changed
+  applied_elsewhere,    // another replica applied (or reverted) this version first; nothing changed
   table_lock_conflict,  // a statement waited longer than the table lock timeout, or lost a deadlock; rolled back
-  failed,             // the migration failed and was rolled back; logged with file, line and column
-  stopped,            // a stop signal cancelled it; rolled back
-  connection_lost,    // the connection broke; whether the server committed is for the history to tell
+  failed,               // the migration failed (MigrationFailure says what is left)
+  stopped,              // a stop signal cancelled it
+  connection_lost,      // the connection broke; whether the server committed is for the history to tell
+};
+
+// A migration the server refused: what it said, where in the file, and what
+// is known to be left of it.
+struct MigrationFailure {
+  std::string file;
+  std::string message;
+  std::string sqlstate;
+  std::string detail;  // the server's DETAIL, one finding a line
+  std::optional<LineColumn> at;
+  // In a transaction the whole migration was rolled back; without one, the
+  // statements before the failing one completed and stay.
+  bool rolled_back = true;
+  std::size_t statements_completed = 0;
+  bool left_dirty = false;  // its version stays marked dirty until --repair
 };
 
 struct StepOutcome {
-  StepOutcome(StepResult result, Milliseconds duration = Milliseconds(0), std::string error = {})
-      : result(result), duration(duration), error(std::move(error)) {}
+  StepOutcome(StepResult result = StepResult::applied, std::string error = {})
+      : result(result), error(std::move(error)) {}
+  static StepOutcome failed_with(MigrationFailure failure) {
+    StepOutcome failed(StepResult::failed);
+    failed.failure = std::move(failure);
+    return failed;
+  }
+
   StepResult result;
-  Milliseconds duration;
-  std::string error;  // connection_lost: what libpq said
-  // stopped: whether the server committed the step (it answered the cancel
-  // request: rolled back, or it had finished); nullopt when nobody knows.
-  std::optional<bool> committed;
+  std::string error;  // connection_lost, table_lock_conflict: what libpq or the server said
+  std::optional<MigrationFailure> failure;  // failed
+  // stopped: the server answered the cancel request, so whatever it had not
+  // committed was rolled back. False: nobody knows.
+  bool settled = false;
 };
 
-// A batch of steps (MigrationDatabase::apply_batch): the ones the server
-// committed, in order, with their durations as the server measured them
-// (nullopt where it cannot tell: the last committed before the batch
-// stopped, or every one when the answer never came), then what became of
-// the step after them.
+// What became of a batch: the steps the server committed, in order, with
+// their durations as it measured them (nullopt where it cannot tell), then
+// what became of the step after them (applied: all were committed).
 struct BatchOutcome {
   std::vector<std::optional<Milliseconds>> committed;
-  StepOutcome rest{StepResult::applied};  // applied: every step of the batch was committed
+  StepOutcome rest;
 };
 
 struct Reread {
@@ -56,15 +76,9 @@ class MigrationDatabase {
  public:
   virtual ~MigrationDatabase() = default;
 
-  // One step of a plan, under the migration lock: a transactional migration
-  // in one transaction; a no-transaction one with its dirty mark.
-  virtual StepOutcome apply(const PlanStep& step, bool table_exists) = 0;
-  // Several transactional up steps in one transaction: all applied, or none
-  // (a database another tool built is adopted whole or left as it was).
-  virtual StepOutcome apply_together(const std::vector<PlanStep>& steps, bool table_exists) = 0;
-  // Transactional steps in one message, each in its own transaction, in
-  // order; the first that does not apply stops the rest (migrate/step_sql.hpp).
-  virtual BatchOutcome apply_batch(const std::vector<PlanStep>& steps, bool table_exists) = 0;
+  // Applies a batch (migrate/batch.hpp) under the migration lock; the first
+  // step that does not apply stops it.
+  virtual BatchOutcome apply(const Batch& batch, bool table_exists) = 0;
   // The history, read again; reconnects first when the connection broke.
   virtual Reread reread() = 0;
   // Removes the dirty mark of version; false when it has none.

@@ -17,8 +17,6 @@ bool valid_identifier(std::string_view name) {
   return true;
 }
 
-std::string quote_identifier(std::string_view name) { return "\"" + std::string(name) + "\""; }
-
 }  // namespace
 
 std::optional<HistoryTable> parse_history_table(std::string_view name) {
@@ -30,25 +28,13 @@ std::optional<HistoryTable> parse_history_table(std::string_view name) {
   table.name = lower(name);
   if (dot != std::string_view::npos) table.schema = lower(schema);
   table.table = lower(relation);
-  table.qualified = (table.schema ? quote_identifier(*table.schema) + "." : "") + quote_identifier(table.table);
+  // Quoted: the names were folded to lower case already.
+  auto quoted = [](const std::string& name) { return "\"" + name + "\""; };
+  table.qualified = (table.schema ? quoted(*table.schema) + "." : "") + quoted(table.table);
   return table;
 }
 
 HistoryTable default_history_table() { return *parse_history_table("dbinit_schema_history"); }
-
-std::string quote_literal(std::string_view text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? "''" : std::string(1, c);
-  return out + "'";
-}
-
-std::string read_history_sql(const HistoryTable& table) {
-  // query_to_xml reads alembic_version only when it exists: a plain SELECT
-  // would fail on every other database and abort the message.
-  return "SELECT CASE WHEN pg_catalog.to_regclass('alembic_version') IS NOT NULL THEN "
-         "pg_catalog.query_to_xml('SELECT version_num FROM alembic_version', false, true, '')::text END;\n"
-         "SELECT version, name, checksum, state, applied_at::text FROM " + table.qualified + " ORDER BY version";
-}
 
 namespace {
 
@@ -95,24 +81,6 @@ std::optional<History> parse_history(const std::vector<PgResult>& results, std::
     history.rows.push_back(std::move(entry));
   }
   return history;
-}
-
-std::string create_table_sql(const HistoryTable& table) {
-  std::string sql;
-  if (table.schema) sql += "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(*table.schema) + ";\n";
-  sql += "CREATE TABLE IF NOT EXISTS " + table.qualified +
-         " (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, "
-         "state text NOT NULL CHECK (state IN ('applied', 'dirty')), applied_at timestamptz NOT NULL DEFAULT now(), "
-         "duration_ms integer, applied_by text NOT NULL);\n";
-  return sql;
-}
-
-std::string repair_sql(const HistoryTable& table, long long version) {
-  return "DELETE FROM " + table.qualified + " WHERE version = " + std::to_string(version) + " AND state = 'dirty'";
-}
-
-std::string version_recorded_sql(const HistoryTable& table, long long version) {
-  return "SELECT 1 FROM " + table.qualified + " WHERE version = " + std::to_string(version);
 }
 
 std::optional<History> history_from_results(const std::vector<PgResult>& results, const HistoryTable& table) {

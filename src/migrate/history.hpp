@@ -1,6 +1,6 @@
 #pragma once
-// The history table (dbinit_schema_history by default): its name, its rows
-// and the SQL that creates, reads and edits it. Pure: builds text and reads
+// The history table (dbinit_schema_history by default): its name and its
+// rows, as the history read (migrate/messages.hpp) returns them. Pure: reads
 // results, never talks to the server.
 #include <optional>
 #include <string>
@@ -42,21 +42,10 @@ struct History {
   std::optional<std::string> alembic_revision;
 };
 
-// The history read: the first read of every migrating session. Two
-// statements in one message: Alembic's revision, if any (never an error),
-// then the history table's rows (an error when there is no table yet).
-std::string read_history_sql(const HistoryTable& table);
 // The history from the history read's results; nullopt and error when they
 // hold an error other than "the table does not exist yet".
 std::optional<History> parse_history(const std::vector<PgResult>& results, std::string& error);
 // The same, logging why the history is not readable.
 std::optional<History> history_from_results(const std::vector<PgResult>& results, const HistoryTable& table);
-
-std::string create_table_sql(const HistoryTable& table);
-std::string repair_sql(const HistoryTable& table, long long version);
-// Whether a version is in the table (no-transaction migrations check it alone).
-std::string version_recorded_sql(const HistoryTable& table, long long version);
-
-std::string quote_literal(std::string_view text);
 
 }  // namespace dbinit

@@ -6,10 +6,18 @@
 #include "log/log.hpp"
 #include "migrate/apply.hpp"
 #include "migrate/pg_database.hpp"
+#include "migrate/messages.hpp"
 #include "migrate/reports.hpp"
-#include "migrate/step_sql.hpp"
 
 namespace dbinit {
+
+namespace {
+
+MessageContext message_context(const MigrateSettings& settings, std::string applied_by_sql) {
+  return {settings.history_table, lock_key(settings.history_table), std::move(applied_by_sql), settings.table_lock_timeout};
+}
+
+}  // namespace
 
 std::string first_read_sql(const MigrateSettings& settings) { return read_history_sql(settings.history_table); }
 
@@ -35,13 +43,13 @@ int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, con
         log::error(log::Phase::migrate, plan.refusal->message);
         return to_int(plan.refusal->exit_code);
       }
-      std::cout << plan_sql(plan, settings.history_table, history->table_exists, applied_by(), settings.table_lock_timeout) << std::flush;
+      std::cout << plan_sql(plan, *history, message_context(settings, std::string(applied_by_placeholder))) << std::flush;
       return to_int(ExitCode::ok);
     }
     case MigrateAction::apply:
       break;
   }
-  PgMigrationDatabase database(session, settings.history_table, settings.table_lock_timeout, settings.lock_timeout);
+  PgMigrationDatabase database(session, message_context(settings, quote_literal(applied_by())), settings.lock_timeout);
   const ApplyOutcome applied = apply_migrations(database, migrations, std::move(*history),
                                                 {request, settings.repair, settings.lock_timeout, lock_polling, table_lock_backoff, random_seed()});
   if (applied.stop_signal) return exit_code_for_signal(*applied.stop_signal);

@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "migrate/lock.hpp"
-#include "migrate/step_sql.hpp"
+#include "migrate/batch.hpp"
 
 namespace dbinit {
 
@@ -70,27 +69,71 @@ std::string format_status_table(const std::vector<StatusRow>& rows) {
   return out;
 }
 
-std::string plan_sql(const MigrationPlan& plan, const HistoryTable& table, bool table_exists, std::string_view applied_by,
-                     Milliseconds table_lock_timeout) {
-  const auto key = lock_key(table);
-  std::string out;
-  for (const auto& step : plan.steps) {
-    const auto& script = script_of(step);
-    out += "-- " + script.file_name + " (version " + std::to_string(step.migration->version) + ")\n";
-    if (step.direction == Direction::up && script.no_transaction) {
-      out += try_session_lock_sql(key) + ";\n";
-      if (!table_exists) out += create_table_sql(table);
-      out += mark_dirty_sql(table, *step.migration, applied_by) + ";\n" + script.sql + "\n" +
-             mark_applied_sql(table, *step.migration, 0) + ";\n" + release_session_lock_sql(key) + ";\n\n";
-    } else {
-      const auto message = step.direction == Direction::up
-                               ? apply_up_message(table, key, *step.migration, !table_exists, applied_by, table_lock_timeout)
-                               : apply_down_message(table, key, *step.migration, table_lock_timeout);
-      out += "BEGIN;\n" + message.sql + "\nCOMMIT;\n\n";
-    }
-    table_exists = true;
+namespace {
+
+// The messages of a plan, numbered, as `dbinit sql` prints them.
+class MessageList {
+ public:
+  void add(const std::string& what, std::string_view sql) {
+    const std::string number = std::to_string(++count_);
+    text_ += "-- message " + number + ": " + what + "\n" + std::string(sql);
+    if (!sql.ends_with('\n')) text_ += '\n';
+    text_ += "-- end of message " + number + "\n\n";
   }
-  return out;
+  void note(const std::string& line) { text_ += "-- " + line + "\n"; }
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+  unsigned count_ = 0;
+};
+
+std::string describe_batch(const Batch& batch) {
+  const std::string& first = script_of(batch.steps.front()).file_name;
+  const std::string& last = script_of(batch.steps.back()).file_name;
+  if (batch.kind == BatchKind::one_transaction)
+    return "adopting the database: " + first + (batch.steps.size() > 1 ? " to " + last : "") + " in one transaction";
+  if (batch.steps.size() == 1) return first + " in its own transaction";
+  return first + " to " + last + " (" + std::to_string(batch.steps.size()) +
+         " migrations, each in its own transaction)";
+}
+
+void add_without_transaction(MessageList& list, const MessageContext& context, const Migration& migration,
+                             bool create_table) {
+  const std::string& file = migration.up.file_name;
+  const std::string version = std::to_string(migration.version);
+  const auto messages = no_transaction_messages(context, migration, create_table);
+  list.add(file + " without a transaction: take the session lock", messages.take_lock);
+  if (!messages.create_table.empty()) list.add("create the history table", messages.create_table);
+  list.add("is version " + version + " recorded already?", messages.check_recorded);
+  list.add("mark version " + version + " dirty until it is done", messages.mark_dirty);
+  for (std::size_t i = 0; i < messages.statements.size(); ++i) {
+    const auto& statement = messages.statements[i];
+    if (!statement.set_lock_timeout.empty()) list.add("the next statement's table lock limit", statement.set_lock_timeout);
+    list.add("statement " + std::to_string(i + 1) + " of " + file, statement.text);
+  }
+  list.add("the server's table lock limit again", messages.reset_lock_timeout);
+  list.add("mark version " + version + " applied", mark_applied_sql(context.table, migration, std::nullopt));
+  list.add("release the session lock", messages.release_lock);
+}
+
+}  // namespace
+
+std::string plan_sql(const MigrationPlan& plan, const History& history, const MessageContext& context) {
+  MessageList list;
+  list.add("read the history (every start sends it first)", read_history_sql(context.table));
+  History simulated = history;  // as migrate would hold it, batch after batch
+  for (std::size_t next = 0; next < plan.steps.size();) {
+    const Batch batch = next_batch(plan, next, simulated);
+    if (batch.kind == BatchKind::no_transaction)
+      add_without_transaction(list, context, *batch.steps.front().migration, !simulated.table_exists);
+    else
+      list.add(describe_batch(batch), batch_message(context, batch, !simulated.table_exists).sql);
+    simulated.table_exists = true;
+    next += batch.steps.size();
+  }
+  if (plan.steps.empty()) list.note("nothing to apply: the database is up to date");
+  return list.take();
 }
 
 }  // namespace dbinit

@@ -1,12 +1,14 @@
 #pragma once
 // The two reports that change nothing: `dbinit status` (every migration and
-// its state) and `dbinit sql` (the SQL `migrate` would send). Pure.
+// its state) and `dbinit sql` (the messages `migrate` would send, built by
+// migrate/messages.hpp as migrate builds them). Pure.
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/exit_code.hpp"
 #include "migrate/history.hpp"
+#include "migrate/messages.hpp"
 #include "migrate/plan.hpp"
 
 namespace dbinit {
@@ -26,8 +28,11 @@ std::vector<StatusRow> migration_status(const std::vector<Migration>& embedded, 
 ExitCode status_exit_code(const std::vector<StatusRow>& rows, const std::vector<Migration>& embedded);
 std::string format_status_table(const std::vector<StatusRow>& rows);
 
-// `dbinit sql`: the SQL migrate would send for this plan.
-std::string plan_sql(const MigrationPlan& plan, const HistoryTable& table, bool table_exists, std::string_view applied_by,
-                     Milliseconds table_lock_timeout);
+// `dbinit sql`: every message `dbinit migrate` would send to the database
+// whose history this is, when nothing else happens meanwhile (no busy
+// lock, no table lock conflict, no failure): the history read, then the
+// plan batch by batch (migrate/batch.hpp). Each message stands between a
+// line "-- message N: what it does" and a line "-- end of message N".
+std::string plan_sql(const MigrationPlan& plan, const History& history, const MessageContext& context);
 
 }  // namespace dbinit

@@ -4,7 +4,6 @@
 #include "core/text.hpp"
 #include "log/log.hpp"
 #include "pg/crypto_warm_up.hpp"
-#include "pg/idle_work.hpp"
 
 namespace dbinit {
 
@@ -58,23 +57,11 @@ PgConnection start_connection(const ConnectionTarget& target) {
 }  // namespace
 
 ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout, StopSignals& stop,
-                            const std::string& first_read_sql, const WorkWhileConnecting& work) {
+                            const std::string& first_read_sql) {
   ConnectAttempt attempt;
-  const auto started = Clock::now();
+  const Deadline deadline = Clock::now() + timeout;
   PgConnection connection = start_connection(target);
-  // libpq has resolved the host and called connect(). The caller's work
-  // runs in the first moment the attempt waits for the server, and at the
-  // latest before any credential is sent (below), even when the start
-  // failed, so that it runs in every first attempt.
-  IdleWork idle(work);
-  // Its time is not the server's: the timeout leaves it out.
-  auto deadline = [&]() -> Deadline { return started + timeout + idle.time_spent(); };
-  auto ended_by_work = [&](int exit_code) {
-    attempt.work_exit_code = exit_code;
-    return std::move(attempt);
-  };
   auto failed = [&](IoStatus status) {
-    if (auto exit_code = idle.run_now()) return ended_by_work(*exit_code);
     if (status == IoStatus::stopped) attempt.stop_signal = stop.received();
     if (status == IoStatus::timed_out) {
       attempt.error = "timeout: no answer within " + format_duration(timeout);
@@ -84,7 +71,6 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
     return std::move(attempt);
   };
   if (!connection) {
-    if (auto exit_code = idle.run_now()) return ended_by_work(*exit_code);
     attempt.error = "out of memory starting a connection";
     return attempt;
   }
@@ -100,20 +86,14 @@ ConnectAttempt connect_once(const ConnectionTarget& target, Milliseconds timeout
     if (polling == PGRES_POLLING_FAILED) return failed(IoStatus::failed);
     const int socket = PQsocket(connection.get());
     const bool for_write = polling == PGRES_POLLING_WRITING;
-    // Once the startup message is out, what the client sends next answers
-    // the server's authentication request: the work cannot wait longer.
-    const bool credentials_next = PQstatus(connection.get()) == CONNECTION_AWAITING_RESPONSE;
-    if (auto exit_code = credentials_next ? idle.run_now() : idle.run_if_waiting(socket, for_write))
-      return ended_by_work(*exit_code);
-    const auto status = wait_socket(socket, for_write, deadline(), stop);
+    const auto status = wait_socket(socket, for_write, deadline, stop);
     if (status != IoStatus::ready) return failed(status);
     polling = PQconnectPoll(connection.get());
     if (polling != PGRES_POLLING_FAILED && !crypto_warm_up.joinable())
       crypto_warm_up = start_crypto_warm_up(connection.get());
   }
-  if (auto exit_code = idle.run_now()) return ended_by_work(*exit_code);
 
-  auto read = run_query(connection.get(), first_read_sql, deadline(), stop);
+  auto read = run_query(connection.get(), first_read_sql, deadline, stop);
   if (read.status != IoStatus::ready) {
     attempt.error = read.error;
     return failed(read.status);

@@ -113,6 +113,7 @@ std::optional<StatementError> first_error(const std::vector<PgResult>& results) 
       error.message = single_line(primary ? primary : PQresultErrorMessage(result.get()));
       if (const char* code = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE)) error.sqlstate = code;
       if (const char* detail = PQresultErrorField(result.get(), PG_DIAG_MESSAGE_DETAIL)) error.detail = detail;
+      if (const char* table = PQresultErrorField(result.get(), PG_DIAG_TABLE_NAME)) error.table = table;
       if (const char* position = PQresultErrorField(result.get(), PG_DIAG_STATEMENT_POSITION))
         error.position = std::atoi(position);  // the server always sends digits here
       return error;

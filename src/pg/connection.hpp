@@ -55,6 +55,7 @@ struct StatementError {
   std::string sqlstate;
   std::optional<int> position;  // 1-based character offset into the sent SQL
   std::string detail;           // the server's DETAIL, lines as sent
+  std::string table;            // the table a constraint violation names, if any
 };
 std::optional<StatementError> first_error(const std::vector<PgResult>& results);
 

@@ -22,7 +22,7 @@ Attempts stopped(Attempts attempts, std::optional<int> signal) {
 
 }  // namespace
 
-Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop, const WorkWhileConnecting& work) {
+Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop) {
   Attempts attempts;
   const auto start = Clock::now();
   const bool forever = settings.wait_timeout.count() == 0;
@@ -34,13 +34,7 @@ Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop,
     auto attempt_timeout = settings.connect_timeout;
     if (!forever)
       attempt_timeout = std::min(attempt_timeout, std::max(Milliseconds(1), std::chrono::ceil<Milliseconds>(deadline - Clock::now())));
-    ConnectAttempt attempt = connect_once(settings.target, attempt_timeout, stop, settings.first_read_sql,
-                                          attempts.count == 1 ? work : WorkWhileConnecting{});
-    if (attempt.work_exit_code) {
-      attempts.result = WaitResult::ended_by_work;
-      attempts.work_exit_code = attempt.work_exit_code;
-      return attempts;
-    }
+    ConnectAttempt attempt = connect_once(settings.target, attempt_timeout, stop, settings.first_read_sql);
     if (attempt.connection) {
       attempts.result = WaitResult::ready;
       attempts.connection = std::move(attempt.connection);
@@ -83,27 +77,21 @@ Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop,
   return attempts;
 }
 
-WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop, const WorkWhileConnecting& work) {
-  // No attempt: the work still runs, and its exit code wins.
+WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop) {
   auto refused = [&](const std::string& why) -> WaitOutcome {
     log::error(phase, why);
-    if (work) {
-      if (auto code = work()) return {std::nullopt, *code};
-    }
     return {std::nullopt, to_int(ExitCode::database_unreachable)};
   };
   const ConnInfo parsed = parse_conninfo(settings.target.conninfo);
   if (parsed.error) return refused("the database URL is not a valid libpq connection string: " + *parsed.error);
   if (auto refusal = apply_system_roots(settings.target, parsed)) return refused(*refusal);
-  Attempts attempts = attempt_until_ready(settings, stop, work);
+  Attempts attempts = attempt_until_ready(settings, stop);
   switch (attempts.result) {
     case WaitResult::ready:
       return {Session(std::move(settings), stop, std::move(attempts.connection), std::move(attempts.first_read)), 0};
     case WaitResult::stopped:
       log::warn(phase, "stopped by signal before the database was ready");
       return {std::nullopt, exit_code_for_signal(*attempts.stop_signal)};
-    case WaitResult::ended_by_work:
-      return {std::nullopt, *attempts.work_exit_code};
     case WaitResult::fatal:
     case WaitResult::timed_out:
       break;

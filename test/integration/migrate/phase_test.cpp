@@ -6,6 +6,7 @@
 #include <csignal>
 #include <memory>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "pg_cluster.hpp"
@@ -66,6 +67,79 @@ int applied_count(const ProcessResult& result) {
   std::smatch match;
   static const std::regex applied(R"(migrate: (?:migrations applied|database is up to date) applied=(\d+))");
   return std::regex_search(result.err, match, applied) ? std::stoi(match[1]) : -1000;
+}
+
+// The messages a session sent, as the server's statement log shows them
+// (log_statement = all: one entry per message, its later lines indented
+// with a tab), with what only the run knows put back as the placeholders
+// `dbinit sql` prints: who applied it, and a no-transaction duration.
+std::vector<std::string> logged_messages(const std::string& application_name) {
+  static const std::regex applied_by(R"('[^']* \(dbinit [^']*\)')");
+  static const std::regex duration(R"(duration_ms = \d+ WHERE)");
+  const std::string marker = "app=" + application_name + " LOG:  statement: ";
+  std::vector<std::string> messages;
+  std::istringstream log(cluster().log());
+  bool inside = false;
+  for (std::string line; std::getline(log, line);) {
+    if (const auto at = line.find(marker); at != std::string::npos) {
+      messages.push_back(line.substr(at + marker.size()));
+      inside = true;
+    } else if (inside && line.starts_with("\t")) {
+      messages.back() += "\n" + line.substr(1);
+    } else {
+      inside = false;
+    }
+  }
+  for (auto& message : messages) {
+    message = std::regex_replace(message, applied_by, ":'applied_by'");
+    message = std::regex_replace(message, duration, "duration_ms = :duration_ms WHERE");
+    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) message.pop_back();
+  }
+  return messages;
+}
+
+// The messages `dbinit sql` printed, each between "-- message N: ..." and
+// "-- end of message N".
+std::vector<std::string> printed_messages(const std::string& out) {
+  std::vector<std::string> messages;
+  std::istringstream text(out);
+  std::optional<std::string> current;
+  for (std::string line; std::getline(text, line);) {
+    if (line.starts_with("-- message ")) {
+      current = "";
+    } else if (line.starts_with("-- end of message ")) {
+      if (current) messages.push_back(*current);
+      current.reset();
+    } else if (current) {
+      *current += (current->empty() ? "" : "\n") + line;
+    }
+  }
+  for (auto& message : messages)
+    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) message.pop_back();
+  return messages;
+}
+
+// `dbinit sql` run just before `dbinit migrate` on the same database prints
+// every message migrate then sends, in order.
+void expect_sql_is_what_migrate_sends(const std::string& binary, const std::string& db, const std::string& name,
+                                      std::vector<std::string> args) {
+  ProcessOptions printing;
+  printing.argv = {binary, "sql"};
+  printing.argv.insert(printing.argv.end(), args.begin(), args.end());
+  printing.env = {{"DATABASE_URL", cluster().url(db)}};
+  const auto printed = run(printing);
+  BOOST_TEST_REQUIRE(printed.exit_code == 0, describe(printed));
+  ProcessOptions migrating = printing;
+  migrating.argv[1] = "migrate";
+  migrating.env = {{"DATABASE_URL", cluster().url(db) + "?application_name=" + name}};
+  const auto migrated = run(migrating);
+  BOOST_TEST_REQUIRE(migrated.exit_code == 0, describe(migrated));
+  const auto expected = printed_messages(printed.out);
+  const auto sent = logged_messages(name);
+  BOOST_TEST_REQUIRE(expected.size() >= 2u, printed.out);
+  BOOST_TEST(sent.size() == expected.size(), printed.out);
+  for (std::size_t i = 0; i < std::min(sent.size(), expected.size()); ++i)
+    BOOST_TEST(sent[i] == expected[i], "message " << i + 1 << " of " << name);
 }
 
 struct Session {
@@ -264,7 +338,9 @@ BOOST_AUTO_TEST_CASE(status_and_sql_report_without_changing_anything) {
   BOOST_TEST(std::regex_search(status.out, std::regex(R"(\n1 +create_conversations +pending)")), describe(status));
   const auto sql = run_dbinit({"sql"}, {{"DATABASE_URL", cluster().url(db)}});
   BOOST_TEST(sql.exit_code == 0, describe(sql));
-  BOOST_TEST(contains(sql.out, "-- 0001_create_conversations.up.sql (version 1)"), describe(sql));
+  BOOST_TEST(contains(sql.out, "-- message 1: read the history"), describe(sql));
+  BOOST_TEST(contains(sql.out, "-- message 2: 0001_create_conversations.up.sql to 0003_align_existing_tables.up.sql "
+                               "(3 migrations, each in its own transaction)"), describe(sql));
   BOOST_TEST(contains(sql.out, "CREATE TABLE IF NOT EXISTS messages"), describe(sql));
   BOOST_TEST(contains(sql.out, "pg_try_advisory_xact_lock"), describe(sql));
   BOOST_TEST(cluster().scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", db) == "0");
@@ -396,4 +472,20 @@ BOOST_AUTO_TEST_CASE(an_alembic_database_that_cannot_be_adopted_is_left_as_it_wa
   BOOST_TEST(cluster().scalar("SELECT to_regclass('dbinit_schema_history') IS NULL", db) == "t");
   BOOST_TEST(cluster().scalar("SELECT count(*) FROM items", db) == "3");
   BOOST_TEST(cluster().scalar("SELECT version_num FROM alembic_version", db) == "ae1027a6acf");
+}
+
+BOOST_AUTO_TEST_CASE(sql_prints_what_migrate_sends_fresh_pending_no_transaction_and_down) {
+  // A fresh database: the history read, then one batch creating the table.
+  const auto db = cluster().create_database();
+  expect_sql_is_what_migrate_sends(DBINIT_BINARY, db, "sql_fresh", {"--target", "1"});
+  // A pending batch on a history table that exists.
+  expect_sql_is_what_migrate_sends(DBINIT_BINARY, db, "sql_pending", {});
+  // Going down.
+  expect_sql_is_what_migrate_sends(DBINIT_BINARY, db, "sql_down", {"--target", "1"});
+  // A no-transaction migration, after a batch, on a fresh database.
+  const auto no_transaction = cluster().create_database();
+  expect_sql_is_what_migrate_sends(fixture_binary("no_transaction"), no_transaction, "sql_no_transaction",
+                                   {"--target", "2"});
+  BOOST_TEST(cluster().scalar("SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM dbinit_schema_history",
+                              no_transaction) == "1:applied,2:applied");
 }

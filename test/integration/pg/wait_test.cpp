@@ -200,9 +200,9 @@ BOOST_AUTO_TEST_CASE(sigint_while_connecting_to_a_silent_address_exits_130) {
   BOOST_TEST(result.elapsed < 2500ms, describe(result));
 }
 
-// The migration set is read while the attempt waits for the TCP handshake:
-// a silent address (every SYN dropped) does not hold back the report that
-// the set is unusable until the connect timeout.
+// The migration set is read and checked before connecting: a silent
+// address (every SYN dropped) does not hold back the report that the set is
+// unusable until the connect timeout.
 BOOST_AUTO_TEST_CASE(an_unusable_migration_set_is_exit_2_at_once_when_the_address_is_silent) {
   const auto result = run(in_private_network(
       "iptables -A INPUT -p tcp --dport 5433 -j DROP\n"
@@ -214,25 +214,20 @@ BOOST_AUTO_TEST_CASE(an_unusable_migration_set_is_exit_2_at_once_when_the_addres
   expect_no_password(result, "Pw-x");
 }
 
-// Against a server that answers: the set is read while the server works,
-// but never later than the password would be sent.
-BOOST_AUTO_TEST_CASE(an_unusable_migration_set_ends_the_attempt_before_any_credential_is_sent) {
+// Against a server that answers: it never hears from dbinit, not even a
+// connection that closes unused.
+BOOST_AUTO_TEST_CASE(an_unusable_migration_set_never_reaches_the_server) {
   PgCluster cluster(true, {"log_connections = on"});
   const auto result = run_dbinit(
       {"migrate", "--migrations-dir", DBINIT_TEST_SOURCE_DIR "/fixtures/invalid/empty_file"},
       {{"DATABASE_URL", cluster.url()}});
   BOOST_TEST(result.exit_code == 2, describe(result));
   BOOST_TEST(contains(result.err, "0002_second.up.sql: empty file"), describe(result));
-  // The backend logs the connection once forked, which may be after dbinit
-  // has closed it.
-  std::string log = cluster.log();
-  for (auto waited = 0ms; !contains(log, "connection received") && waited < 5s; waited += 50ms) {
-    std::this_thread::sleep_for(50ms);
-    log = cluster.log();
-  }
-  BOOST_TEST(contains(log, "connection received"), log);  // the attempt reached the server
-  BOOST_TEST(!contains(log, "connection authenticated"), log);
-  BOOST_TEST(!contains(log, "connection authorized"), log);
+  // The backend logs a connection once forked, which may be after its
+  // client has gone: give it time to.
+  std::this_thread::sleep_for(1s);
+  const std::string log = cluster.log();
+  BOOST_TEST(!contains(log, "connection received"), log);
   expect_no_password(result);
 }
 

@@ -1,13 +1,18 @@
 #define BOOST_TEST_MODULE apply
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
 #include <csignal>
+#include <cstdio>
 #include <deque>
+#include <fstream>
 #include <functional>
 #include <string>
 
 #include "migrate/apply.hpp"
 #include "migration_builder.hpp"
+#include "text.hpp"
 
 // The state machine that applies a plan, through the database seam: a
 // scripted database decides what each step, each re-read and the clock do.
@@ -27,36 +32,35 @@ class ScriptedDatabase final : public MigrationDatabase {
   std::optional<int> signal_during_sleep;
 
   // What happened, for the assertions.
-  std::vector<std::string> calls;  // "up 1", "down 2", "together 1 2", "reread", "sleep 50ms", "holder", "repair 3"
+  std::vector<std::string> calls;  // "batch 1 2", "batch -3 -2", "together 1 2", "alone 3", "reread", "sleep", "repair 3"
   Milliseconds slept{0};
   unsigned holder_questions = 0;
 
-  StepOutcome apply(const PlanStep& step, bool) override {
-    calls.push_back((step.direction == Direction::up ? "up " : "down ") + std::to_string(step.migration->version));
-    return next_result();
-  }
   // A batch takes the script's next results step by step, as the server
-  // runs its transactions: committed while they say applied.
-  BatchOutcome apply_batch(const std::vector<PlanStep>& steps, bool) override {
-    std::string call = "batch";
-    for (const auto& step : steps) call += " " + std::to_string(step.migration->version);
+  // runs its transactions: committed while they say applied. An adoption
+  // (one transaction) takes one result for all of its steps.
+  BatchOutcome apply(const Batch& batch, bool) override {
+    std::string call = batch.kind == BatchKind::own_transactions ? "batch"
+                       : batch.kind == BatchKind::one_transaction ? "together"
+                                                                  : "alone";
+    for (const auto& step : batch.steps)
+      call += std::string(step.direction == Direction::up ? " " : " -") + std::to_string(step.migration->version);
     calls.push_back(call);
-    BatchOutcome batch;
-    for (std::size_t i = 0; i < steps.size(); ++i) {
+    BatchOutcome sent;
+    if (batch.kind == BatchKind::one_transaction) {
+      sent.rest = next_result();
+      if (sent.rest.result == StepResult::applied) sent.committed.assign(batch.steps.size(), 10ms);
+      return sent;
+    }
+    for (std::size_t i = 0; i < batch.steps.size(); ++i) {
       StepOutcome step = next_result();
       if (step.result != StepResult::applied) {
-        batch.rest = step;
+        sent.rest = step;
         break;
       }
-      batch.committed.push_back(step.duration);
+      sent.committed.push_back(10ms);
     }
-    return batch;
-  }
-  StepOutcome apply_together(const std::vector<PlanStep>& steps, bool) override {
-    std::string call = "together";
-    for (const auto& step : steps) call += " " + std::to_string(step.migration->version);
-    calls.push_back(call);
-    return next_result();
+    return sent;
   }
   Reread reread() override {
     calls.push_back("reread");
@@ -90,10 +94,16 @@ class ScriptedDatabase final : public MigrationDatabase {
  private:
   StepOutcome next_result() {
     clock_ += 10ms;  // every round trip takes a little time
-    if (step_results.empty()) return {StepResult::applied, 10ms};
+    if (step_results.empty()) return {StepResult::applied};
     const StepResult result = step_results.front();
     step_results.pop_front();
-    return {result, 10ms, result == StepResult::connection_lost ? "server closed the connection" : ""};
+    if (result == StepResult::failed) {
+      MigrationFailure failure;
+      failure.file = "the_failing_file.up.sql";
+      failure.message = "syntax error";
+      return StepOutcome::failed_with(failure);
+    }
+    return {result, result == StepResult::connection_lost ? "server closed the connection" : ""};
   }
   static Reread copy(const Reread& reread) { return reread; }
 
@@ -116,6 +126,50 @@ std::string calls_of(const ScriptedDatabase& database) {
 }
 
 const std::vector<Migration> three = embedded({1, 2, 3});
+
+// The lines the run logs (to stderr, before any logging core), for the scope.
+class CapturedLog {
+ public:
+  CapturedLog() : path_("/tmp/dbinit-apply-test-" + std::to_string(::getpid()) + ".log"), saved_(::dup(STDERR_FILENO)) {
+    std::FILE* file = std::fopen(path_.c_str(), "w");
+    ::dup2(::fileno(file), STDERR_FILENO);
+    std::fclose(file);
+  }
+  ~CapturedLog() {
+    restore();
+    std::remove(path_.c_str());
+  }
+  std::vector<std::string> lines() {
+    restore();
+    std::vector<std::string> out;
+    std::ifstream in(path_);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }
+
+ private:
+  void restore() {
+    if (saved_ < 0) return;
+    ::dup2(saved_, STDERR_FILENO);
+    ::close(saved_);
+    saved_ = -1;
+  }
+  std::string path_;
+  int saved_;
+};
+
+// The index of the first line holding text, or lines.size().
+std::size_t line_with(const std::vector<std::string>& lines, const std::string& text) {
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (contains(lines[i], text)) return i;
+  return lines.size();
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
+  return out;
+}
 
 }  // namespace
 
@@ -171,7 +225,7 @@ BOOST_AUTO_TEST_CASE(a_version_another_replica_applied_first_is_not_applied_agai
   const auto outcome = apply_migrations(database, three, History{}, request());
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
   BOOST_TEST(outcome.applied == 2u);  // 1 and 3; 2 was the other replica's
-  BOOST_TEST(calls_of(database) == "batch 1 2 3, reread, up 3");
+  BOOST_TEST(calls_of(database) == "batch 1 2 3, reread, batch 3");
 }
 
 BOOST_AUTO_TEST_CASE(a_connection_lost_mid_plan_goes_on_from_what_the_history_says) {
@@ -188,7 +242,7 @@ BOOST_AUTO_TEST_CASE(a_connection_lost_mid_plan_goes_on_from_what_the_history_sa
   committed.rereads = {history_read(history_of({row_for(three[0]), row_for(three[1])}))};
   outcome = apply_migrations(committed, three, History{}, request());
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
-  BOOST_TEST(calls_of(committed) == "batch 1 2 3, reread, up 3");
+  BOOST_TEST(calls_of(committed) == "batch 1 2 3, reread, batch 3");
 }
 
 BOOST_AUTO_TEST_CASE(a_database_that_stays_out_of_reach_ends_the_run_with_its_exit_code) {
@@ -292,7 +346,7 @@ BOOST_AUTO_TEST_CASE(going_down_reverts_newest_first) {
   down.plan.target = 1;
   const auto outcome = apply_migrations(database, three, applied_all(three), down);
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
-  BOOST_TEST(calls_of(database) == "batch 3 2");
+  BOOST_TEST(calls_of(database) == "batch -3 -2");
 }
 
 // A no-transaction migration cannot share a message: it ends the batch
@@ -304,13 +358,78 @@ BOOST_AUTO_TEST_CASE(a_no_transaction_migration_ends_a_batch_and_runs_alone) {
   const auto outcome = apply_migrations(database, set, History{}, request());
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
   BOOST_TEST(outcome.applied == 5u);
-  BOOST_TEST(calls_of(database) == "batch 1 2, up 3, batch 4 5");
+  BOOST_TEST(calls_of(database) == "batch 1 2, alone 3, batch 4 5");
 }
 
-// One pending step is sent as it always was: alone, in one statement list.
-BOOST_AUTO_TEST_CASE(a_single_pending_step_is_not_a_batch) {
+// One pending step is a batch of one: the same way as many.
+BOOST_AUTO_TEST_CASE(a_single_pending_step_is_a_batch_of_one) {
   ScriptedDatabase database;
   const auto outcome = apply_migrations(database, three, history_of({row_for(three[0]), row_for(three[1])}), request());
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
-  BOOST_TEST(calls_of(database) == "up 3");
+  BOOST_TEST(calls_of(database) == "batch 3");
+}
+
+// The log tells the story in order: what was applied, then what failed,
+// then the summary, which a Space's or a pod's last lines show.
+BOOST_AUTO_TEST_CASE(a_failing_batch_logs_what_was_applied_then_the_failure_then_one_summary) {
+  const std::vector<Migration> five = embedded({1, 2, 3, 4, 5});
+  ScriptedDatabase database;
+  database.step_results = {StepResult::applied, StepResult::applied, StepResult::failed};
+  CapturedLog log;
+  const auto outcome = apply_migrations(database, five, History{}, request());
+  const auto lines = log.lines();
+  BOOST_TEST((outcome.exit_code == ExitCode::migration_failed));
+  const auto first = line_with(lines, "applied 0001_step_1.up.sql");
+  const auto second = line_with(lines, "applied 0002_step_2.up.sql");
+  const auto failure = line_with(lines, "migration failed and was rolled back: the_failing_file.up.sql: syntax error");
+  BOOST_TEST_REQUIRE(failure < lines.size(), joined(lines));
+  BOOST_TEST((first < second && second < failure), joined(lines));
+  BOOST_TEST(contains(lines.back(), "migration run failed (exit 4) applied=2 pending=3 version=2 elapsed="), joined(lines));
+  BOOST_TEST(line_with(lines, "applied 0003") == lines.size(), joined(lines));
+}
+
+BOOST_AUTO_TEST_CASE(every_run_that_changed_the_database_ends_with_one_summary) {
+  ScriptedDatabase applying;
+  CapturedLog applied_log;
+  apply_migrations(applying, three, history_of({row_for(three[0])}), request());
+  auto lines = applied_log.lines();
+  BOOST_TEST_REQUIRE(!lines.empty());
+  BOOST_TEST(contains(lines.back(), "migrations applied applied=2 pending=0 version=3 elapsed="), joined(lines));
+
+  ScriptedDatabase up_to_date;
+  CapturedLog quiet_log;
+  apply_migrations(up_to_date, three, applied_all(three), request());
+  lines = quiet_log.lines();
+  BOOST_TEST_REQUIRE(lines.size() == 1u, joined(lines));
+  BOOST_TEST(contains(lines.back(), "database is up to date applied=0 pending=0 version=3"), joined(lines));
+
+  // Refused before anything was sent: the refusal is the last word.
+  ScriptedDatabase refused;
+  CapturedLog refused_log;
+  apply_migrations(refused, three, history_of({row_for(three[0], "dirty")}), request());
+  lines = refused_log.lines();
+  BOOST_TEST_REQUIRE(lines.size() == 1u, joined(lines));
+  BOOST_TEST(contains(lines.back(), "is marked dirty"), joined(lines));
+
+  ScriptedDatabase stopped;
+  stopped.step_results = {StepResult::applied, StepResult::stopped};
+  CapturedLog stopped_log;
+  apply_migrations(stopped, three, History{}, request());
+  lines = stopped_log.lines();
+  BOOST_TEST(contains(lines.back(), "migration run stopped by signal applied=1 pending=2 version=1"), joined(lines));
+  BOOST_TEST(line_with(lines, "whether it was committed is unknown") < lines.size(), joined(lines));
+}
+
+BOOST_AUTO_TEST_CASE(an_adoption_that_fails_says_nothing_was_changed) {
+  History alembic_built;
+  alembic_built.alembic_revision = "ae1027a6acf";
+  ScriptedDatabase refused;
+  refused.step_results = {StepResult::failed};
+  CapturedLog log;
+  apply_migrations(refused, three, alembic_built, request());
+  const auto lines = log.lines();
+  const auto failure = line_with(lines, "migration failed and was rolled back");
+  const auto nothing = line_with(lines, "nothing was changed: the migrations adopting this database run in one transaction");
+  BOOST_TEST((failure < nothing && nothing < lines.size()), joined(lines));
+  BOOST_TEST(contains(lines.back(), "migration run failed (exit 4) applied=0 pending=3 version=none"), joined(lines));
 }

@@ -1,0 +1,279 @@
+#include "migrate/messages.hpp"
+
+#include "core/text.hpp"
+#include "migrate/lock.hpp"
+#include "migrate/sql_split.hpp"
+#include "pg/target.hpp"
+
+namespace dbinit {
+
+namespace {
+
+// A message as it grows: dbinit's own statements are counted as they are
+// added, and a file's place recorded, so that the counts that locate an
+// error cannot drift from the text.
+class MessageText {
+ public:
+  void statement(std::string_view sql) {
+    append(sql);
+    append(";\n");
+    ++statements_;
+  }
+  // The file may end inside a line comment or without a semicolon: its own
+  // line and semicolon end it.
+  FileInMessage file(std::string_view sql) {
+    FileInMessage place;
+    place.statements_before_file = take_statements();
+    place.character_offset = characters_;
+    append(sql);
+    append("\n;\n");
+    return place;
+  }
+  std::size_t take_statements() { return std::exchange(statements_, 0); }
+  std::string take_sql() { return std::move(sql_); }
+
+ private:
+  void append(std::string_view text) {
+    sql_ += text;
+    characters_ += character_count(text);
+  }
+  std::string sql_;
+  std::size_t characters_ = 0;  // of sql_, counted as it grows: a batch may hold thousands of files
+  std::size_t statements_ = 0;  // since the last file
+};
+
+std::string version_list(const std::vector<long long>& versions) {
+  std::string list;
+  for (const auto version : versions) list += (list.empty() ? "" : ", ") + std::to_string(version);
+  return list;
+}
+
+std::string quote_identifier(std::string_view name) { return "\"" + std::string(name) + "\""; }
+
+std::string try_transaction_lock_sql(std::int64_t key) {
+  return "pg_catalog.pg_try_advisory_xact_lock(" + std::to_string(key) + ")";
+}
+
+// The settings of a migration's transaction, each ending with it:
+// synchronous_commit off when asynchronous (why that is safe: batch_message
+// below), and the limit on its waits for table locks.
+void transaction_settings(MessageText& text, Milliseconds table_lock_timeout, bool asynchronous_commit) {
+  if (asynchronous_commit) text.statement("SET LOCAL synchronous_commit = off");
+  if (table_lock_timeout.count() > 0)
+    text.statement("SET LOCAL lock_timeout = " + std::to_string(table_lock_timeout.count()));
+}
+
+// Takes the transaction-level lock or raises DBI01, then runs after_lock. A
+// DO block is compiled anew each time, so only the steps that need one use
+// it: creating the history table (replicas must not race to create it) and
+// going down (the version check must follow the lock).
+std::string lock_block_sql(std::int64_t key, const std::string& after_lock) {
+  return "DO $dbinit$ BEGIN IF NOT " + try_transaction_lock_sql(key) + " THEN RAISE EXCEPTION USING ERRCODE = '" +
+         std::string(lock_busy_sqlstate) + "', MESSAGE = 'dbinit migration lock is held by another session'; END IF; " +
+         after_lock + "END $dbinit$";
+}
+
+void create_table(MessageText& text, const HistoryTable& table) {
+  if (table.schema) text.statement("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(*table.schema));
+  text.statement("CREATE TABLE IF NOT EXISTS " + table.qualified +
+                 " (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, "
+                 "state text NOT NULL CHECK (state IN ('applied', 'dirty')), applied_at timestamptz NOT NULL DEFAULT "
+                 "now(), duration_ms integer, applied_by text NOT NULL)");
+}
+
+// The record that opens a step going up is its lock and its version guard
+// in one plain statement (a PL/pgSQL block would cost a compilation per
+// migration, a third of what a trivial migration costs the server):
+// - the state is 'applied' only when the transaction lock was free; NULL,
+//   the table's NOT NULL constraint refuses the row: the lock is busy;
+// - with the lock held, nobody else can be recording this version, so the
+//   primary key refusing it means another replica applied it first;
+// - applied_at is when the step began: clock_timestamp(), as now() is when
+//   the whole message began, the same for every step of a batch.
+std::string record_sql(const MessageContext& context, const Migration& migration) {
+  return "INSERT INTO " + context.table.qualified + " (version, name, checksum, state, applied_by, applied_at) VALUES (" +
+         std::to_string(migration.version) + ", " + quote_literal(migration.name) + ", " +
+         quote_literal(migration.checksum) + ", CASE WHEN " + try_transaction_lock_sql(context.lock_key) +
+         " THEN 'applied' END, " + context.applied_by_sql + ", pg_catalog.clock_timestamp())";
+}
+
+// Going down: the lock, then the version must still be recorded (DBI02).
+// dbinit.started is when the step began, for the duration its deletion
+// returns. The table is named in plain SQL, not looked up with to_regclass:
+// a name looked up without a lock may come from this session's catalog
+// cache, which may not yet know of a table another replica just committed.
+std::string lock_and_check_recorded_sql(const MessageContext& context, long long version) {
+  const std::string version_text = std::to_string(version);
+  return lock_block_sql(context.lock_key,
+                        "PERFORM pg_catalog.set_config('dbinit.started', pg_catalog.clock_timestamp()::text, true); "
+                        "IF NOT EXISTS (SELECT 1 FROM " + context.table.qualified + " WHERE version = " + version_text +
+                            ") THEN RAISE EXCEPTION USING ERRCODE = '" + std::string(applied_elsewhere_sqlstate) +
+                            "', MESSAGE = 'dbinit: version " + version_text + " was changed by another session'; END IF; ");
+}
+
+std::string delete_record_sql(const HistoryTable& table, long long version) {
+  return "DELETE FROM " + table.qualified + " WHERE version = " + std::to_string(version) +
+         " RETURNING version AS dbinit_version, (extract(epoch FROM pg_catalog.clock_timestamp() - "
+         "pg_catalog.current_setting('dbinit.started')::timestamptz) * 1000)::integer AS dbinit_duration_ms";
+}
+
+// The durations of the steps going up, in the order they ran: each from its
+// start (applied_at) to the next one's start, the last to now when
+// last_ends_now, otherwise left unknown (NULL). One statement for a batch:
+// a write per migration would cost the server about as much as a trivial
+// migration.
+std::string durations_sql(const HistoryTable& table, const std::vector<long long>& versions, bool last_ends_now) {
+  const std::string end = last_ends_now ? "coalesce(successor.started, pg_catalog.clock_timestamp())" : "successor.started";
+  return "UPDATE " + table.qualified + " AS recorded SET duration_ms = (extract(epoch FROM " + end +
+         " - recorded.applied_at) * 1000)::integer FROM (SELECT version, lead(applied_at) OVER (ORDER BY applied_at, "
+         "version) AS started FROM " + table.qualified + " WHERE version IN (" + version_list(versions) +
+         ")) AS successor WHERE recorded.version = successor.version "
+         "RETURNING recorded.version AS dbinit_version, recorded.duration_ms AS dbinit_duration_ms";
+}
+
+// One step's statements from its lock or record to its file's end, and,
+// going down, the deletion of its row.
+FileInMessage step_sql(MessageText& text, const MessageContext& context, const PlanStep& step) {
+  if (step.direction == Direction::up) {
+    text.statement(record_sql(context, *step.migration));
+    return text.file(step.migration->up.sql);
+  }
+  text.statement(lock_and_check_recorded_sql(context, step.migration->version));
+  FileInMessage place = text.file(step.migration->down->sql);
+  text.statement(delete_record_sql(context.table, step.migration->version));
+  return place;
+}
+
+}  // namespace
+
+std::string quote_literal(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? "''" : std::string(1, c);
+  return out + "'";
+}
+
+std::string read_history_sql(const HistoryTable& table) {
+  // query_to_xml reads alembic_version only when it exists: a plain SELECT
+  // would fail on every other database and abort the message.
+  return "SELECT CASE WHEN pg_catalog.to_regclass('alembic_version') IS NOT NULL THEN "
+         "pg_catalog.query_to_xml('SELECT version_num FROM alembic_version', false, true, '')::text END;\n"
+         "SELECT version, name, checksum, state, applied_at::text FROM " + table.qualified + " ORDER BY version";
+}
+
+// Every commit but the last is asynchronous (synchronous_commit off for the
+// transaction): the server acknowledges it once it is in the WAL buffers,
+// not on disk, which saves a disk flush per migration. A crash cannot leave
+// a partial or out-of-order state: each commit record is written to the WAL
+// in order, so what survives a crash is a prefix of the batch; the last
+// commit is durable and flushes the WAL up to it, everything before it
+// included; and a migration lost in a crash loses its history row with it
+// (same transaction), so it is pending again and runs at the next start. A
+// batch that stops early ends with a durable write for the same reason
+// (end_batch_sql).
+BatchMessage batch_message(const MessageContext& context, const Batch& batch, bool create_table_first) {
+  MessageText text;
+  BatchMessage message;
+  std::vector<long long> up_versions;
+  const bool one_transaction = batch.kind == BatchKind::one_transaction;
+  for (std::size_t i = 0; i < batch.steps.size(); ++i) {
+    const PlanStep& step = batch.steps[i];
+    const bool last = i + 1 == batch.steps.size();
+    if (i == 0 || !one_transaction) {
+      text.statement("BEGIN");
+      transaction_settings(text, context.table_lock_timeout, !last && !one_transaction);
+      if (i == 0 && create_table_first) {
+        text.statement(lock_block_sql(context.lock_key, ""));
+        create_table(text, context.table);
+      }
+    }
+    message.files.push_back(step_sql(text, context, step));
+    if (step.direction == Direction::up) up_versions.push_back(step.migration->version);
+    // A plan's steps going up come after those going down, so the last
+    // transaction can write every duration.
+    if (last && !up_versions.empty()) text.statement(durations_sql(context.table, up_versions, true));
+    if (last || !one_transaction) text.statement("COMMIT");
+    message.files.back().statements_after_file = text.take_statements();
+  }
+  message.sql = text.take_sql();
+  return message;
+}
+
+std::string end_batch_sql(const HistoryTable& table, bool any_committed, const std::vector<long long>& committed_up) {
+  MessageText text;
+  text.statement("ROLLBACK");
+  // A write, committed durably, flushes the WAL with every asynchronous
+  // commit before it: what dbinit logged as applied is on disk.
+  if (any_committed)
+    text.statement(!committed_up.empty() ? durations_sql(table, committed_up, false)
+                                         : "UPDATE " + table.qualified + " SET state = state WHERE version = (SELECT "
+                                           "max(version) FROM " + table.qualified + ")");
+  return text.take_sql();
+}
+
+NoTransactionMessages no_transaction_messages(const MessageContext& context, const Migration& migration,
+                                              bool create_table_first) {
+  const HistoryTable& table = context.table;
+  NoTransactionMessages messages;
+  messages.take_lock = "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(context.lock_key) + ")";
+  if (create_table_first) {
+    MessageText text;
+    create_table(text, table);
+    messages.create_table = text.take_sql();
+  }
+  messages.check_recorded = "SELECT 1 FROM " + table.qualified + " WHERE version = " + std::to_string(migration.version);
+  messages.mark_dirty = "INSERT INTO " + table.qualified + " (version, name, checksum, state, applied_by) VALUES (" +
+                        std::to_string(migration.version) + ", " + quote_literal(migration.name) + ", " +
+                        quote_literal(migration.checksum) + ", 'dirty', " + context.applied_by_sql + ")";
+  // The session's lock_timeout is sent only when it changes, not before
+  // every statement; the first statement always sets it.
+  std::optional<Milliseconds> session_limit;
+  for (const auto& statement : split_statements(migration.up.sql)) {
+    NoTransactionMessages::Statement sent;
+    sent.text = statement.text;
+    sent.offset = statement.offset;
+    sent.gives_way = context.table_lock_timeout.count() > 0 && !contains_word(statement.text, "concurrently");
+    const Milliseconds limit = sent.gives_way ? context.table_lock_timeout : Milliseconds(0);
+    if (session_limit != limit) sent.set_lock_timeout = "SET lock_timeout = " + std::to_string(limit.count());
+    session_limit = limit;
+    messages.statements.push_back(sent);
+  }
+  messages.reset_lock_timeout = "RESET lock_timeout";
+  messages.release_lock = "SELECT pg_catalog.pg_advisory_unlock(" + std::to_string(context.lock_key) + ")";
+  return messages;
+}
+
+std::string mark_applied_sql(const HistoryTable& table, const Migration& migration,
+                             std::optional<Milliseconds> duration) {
+  return "UPDATE " + table.qualified + " SET state = 'applied', applied_at = now(), duration_ms = " +
+         (duration ? std::to_string(duration->count()) : std::string(duration_placeholder)) +
+         " WHERE version = " + std::to_string(migration.version);
+}
+
+std::string repair_sql(const HistoryTable& table, long long version) {
+  return "DELETE FROM " + table.qualified + " WHERE version = " + std::to_string(version) + " AND state = 'dirty'";
+}
+
+std::string lock_holder_sql(std::int64_t key) {
+  const auto bits = static_cast<std::uint64_t>(key);
+  return "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), "
+         "coalesce(extract(epoch FROM now() - coalesce(a.xact_start, a.backend_start))::integer, 0) "
+         "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+         "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " + std::to_string(bits >> 32) +
+         " AND l.objid = " + std::to_string(bits & 0xFFFFFFFFu) + " AND l.objsubid = 1";
+}
+
+std::string table_lock_holders_sql() {
+  return "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''), "
+         "coalesce(extract(epoch FROM now() - a.xact_start)::integer, 0), "
+         "string_agg(DISTINCT c.relname, ',' ORDER BY c.relname) "
+         "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+         "JOIN pg_catalog.pg_class c ON c.oid = l.relation "
+         "WHERE l.granted AND l.pid <> pg_catalog.pg_backend_pid() AND l.database = "
+         "(SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) "
+         "AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace) "
+         "GROUP BY a.pid, a.application_name, a.state, a.xact_start ORDER BY a.xact_start NULLS LAST LIMIT 5";
+}
+
+std::string applied_by() { return host_name() + " (dbinit " DBINIT_VERSION ")"; }
+
+}  // namespace dbinit

@@ -1,0 +1,109 @@
+#pragma once
+// Every message dbinit sends to read the history, apply, record, lock, check
+// or go down, built in one place: `dbinit migrate` sends them and
+// `dbinit sql` prints them (migrate/reports.hpp). Pure: builds text.
+//
+// A batch (migrate/batch.hpp) is one message, one round trip. Each
+// migration in it is its own transaction block (BEGIN ... COMMIT), so that
+// an error skips the rest of the message and leaves the migrations before
+// it committed; an adoption batch is one block for all of them. A
+// no-transaction migration is a sequence of short messages, its statements
+// each alone (CREATE INDEX CONCURRENTLY refuses a transaction block).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "migrate/batch.hpp"
+#include "migrate/history.hpp"
+
+namespace dbinit {
+
+// What every message is built from. applied_by and the no-transaction
+// duration are SQL: a literal when sending, a placeholder when printing.
+struct MessageContext {
+  HistoryTable table;
+  std::int64_t lock_key = 0;
+  std::string applied_by_sql;       // quote_literal(applied_by()) or :'applied_by'
+  Milliseconds table_lock_timeout;  // --ddl-lock-timeout; zero: no limit
+};
+
+// The placeholders `dbinit sql` prints for what only the run knows.
+inline constexpr std::string_view applied_by_placeholder = ":'applied_by'";
+inline constexpr std::string_view duration_placeholder = ":duration_ms";
+
+// The history read: the first read of every migrating session, so that a
+// no-op start is one message. Alembic's revision, if any (never an error),
+// then the history rows (an error when there is no table yet).
+std::string read_history_sql(const HistoryTable& table);
+
+// Where one migration's file sits in a batch message, for naming the line
+// of an error: the server reports a character position in the whole
+// message, or, for a run-time error, only which statement failed.
+struct FileInMessage {
+  std::size_t character_offset = 0;        // where the file starts, in characters
+  std::size_t statements_before_file = 0;  // dbinit's own, since the previous file
+  std::size_t statements_after_file = 0;   // dbinit's own, before the next file
+};
+
+struct BatchMessage {
+  std::string sql;
+  std::vector<FileInMessage> files;  // one per step, in order
+};
+
+// A batch of transactional steps (never a no-transaction one). Going up, a
+// migration's transaction opens with its history row, which is also its
+// lock and its version guard; on a fresh database the first one takes the
+// lock in a DO block and creates the table first. Going down, a DO block
+// takes the lock and checks the version is still recorded; the row is
+// deleted after the file. The durations of the steps going up are written
+// once, in the last transaction, and returned as (dbinit_version,
+// dbinit_duration_ms) rows, as is each step going down's.
+BatchMessage batch_message(const MessageContext& context, const Batch& batch, bool create_table);
+
+// After a batch stopped at a failing step (its block is open, aborted):
+// ROLLBACK, and, when steps before it were committed asynchronously, a
+// durable write that flushes them, which is the durations of those that
+// went up (committed_up; their last one's end is not known).
+std::string end_batch_sql(const HistoryTable& table, bool any_committed, const std::vector<long long>& committed_up);
+
+// The messages of a no-transaction migration, in the order they are sent.
+struct NoTransactionMessages {
+  std::string take_lock;     // session lock: answers t or f
+  std::string create_table;  // empty when the history table exists
+  std::string check_recorded;  // answers a row when another replica recorded the version
+  std::string mark_dirty;
+  struct Statement {
+    std::string set_lock_timeout;  // sent just before, when the limit changes; else empty
+    std::string_view text;         // of the file, without its semicolon
+    std::size_t offset = 0;        // in the file, in bytes
+    // A CONCURRENTLY statement waits as long as it needs (giving up half-way
+    // would leave an invalid index); any other gives way to the app's table
+    // locks as a transactional migration does.
+    bool gives_way = false;
+  };
+  std::vector<Statement> statements;
+  std::string reset_lock_timeout;
+  std::string release_lock;
+};
+NoTransactionMessages no_transaction_messages(const MessageContext& context, const Migration& migration,
+                                              bool create_table);
+// duration: nullopt prints duration_placeholder.
+std::string mark_applied_sql(const HistoryTable& table, const Migration& migration,
+                             std::optional<Milliseconds> duration);
+
+// `dbinit migrate --repair V`: removes the dirty mark of V.
+std::string repair_sql(const HistoryTable& table, long long version);
+// Who holds the migration lock: pid, application_name, client address, seconds held.
+std::string lock_holder_sql(std::int64_t key);
+// The other sessions that hold locks on the database's own tables, longest
+// open transaction first: whom a migration's table lock waited for.
+std::string table_lock_holders_sql();
+
+// "host (dbinit 0.1.0)": who applied a migration, for its history row.
+std::string applied_by();
+std::string quote_literal(std::string_view text);
+
+}  // namespace dbinit
