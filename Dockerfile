@@ -10,7 +10,7 @@
 # scripts/build-static-libpq and scripts/fetch-boost-source fetch the
 # postgresql-15 and boost1.74 source packages).
 # Works with the legacy builder and with BuildKit: no --chmod, no RUN --mount.
-# ca-certificates: the CAs dbinit carries for sslrootcert=system (README "TLS").
+# ca-certificates: the CAs dbinit carries for sslrootcert=system (docs/operations.md, "TLS").
 ARG BUILD_IMAGE=debian:bookworm
 ARG RUNTIME_IMAGE=debian:bookworm-slim
 

@@ -173,6 +173,7 @@ class MigrationRun {
   }
 
   void log_failure(const MigrationFailure& failure, const Batch& batch) {
+    failed_ = failure.file;
     const std::string where =
         failure.file + (failure.at ? ":" + std::to_string(failure.at->line) + ":" + std::to_string(failure.at->column) : "");
     log::Fields fields{{"file", failure.file}, {"sqlstate", failure.sqlstate}, {"error", failure.message}};
@@ -222,11 +223,13 @@ class MigrationRun {
   ApplyOutcome finish(ExitCode code, std::optional<int> signal = std::nullopt) {
     ApplyOutcome outcome{code, signal, applied_};
     if (!tried_ && code != ExitCode::ok) return outcome;
-    const auto pending = plan_migrations(migrations_, history_, request_.plan).steps.size();
-    log::Fields fields{{"applied", std::to_string(applied_)},
-                       {"pending", std::to_string(pending)},
-                       {"version", history_.rows.empty() ? "none" : std::to_string(history_.rows.back().version)},
-                       {"elapsed", format_duration(std::chrono::duration_cast<Milliseconds>(database_.now() - started_))}};
+    const auto pending = pending_count();
+    log::Fields fields{{"applied", std::to_string(applied_)}};
+    if (failed_) fields.emplace_back("failed", *failed_);
+    fields.insert(fields.end(),
+                  {{"pending", std::to_string(pending)},
+                   {"version", history_.rows.empty() ? "none" : std::to_string(history_.rows.back().version)},
+                   {"elapsed", format_duration(std::chrono::duration_cast<Milliseconds>(database_.now() - started_))}});
     if (signal) {
       log::warn(phase, "migration run stopped by signal", fields);
     } else if (code == ExitCode::ok) {
@@ -235,6 +238,17 @@ class MigrationRun {
       log::error(phase, "migration run failed (exit " + std::to_string(to_int(code)) + ")", fields);
     }
     return outcome;
+  }
+
+  // The steps a plan made now would hold; when it would be refused (a
+  // dirty version), the migrations not recorded as applied.
+  std::size_t pending_count() const {
+    const MigrationPlan plan = plan_migrations(migrations_, history_, request_.plan);
+    if (!plan.refusal) return plan.steps.size();
+    return static_cast<std::size_t>(std::count_if(migrations_.begin(), migrations_.end(), [&](const Migration& m) {
+      return std::none_of(history_.rows.begin(), history_.rows.end(),
+                          [&](const HistoryRow& row) { return row.version == m.version && row.state == "applied"; });
+    }));
   }
 
   // What was being done when a batch stopped: a migration's file, or the adoption.
@@ -261,6 +275,7 @@ class MigrationRun {
   std::size_t next_ = 0;  // the plan's next step
   unsigned applied_ = 0;
   bool tried_ = false;  // something was sent that changes the database
+  std::optional<std::string> failed_;  // the file of the migration that failed
 };
 
 }  // namespace

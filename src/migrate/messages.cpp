@@ -133,7 +133,7 @@ std::string durations_sql(const HistoryTable& table, const std::vector<long long
 
 // One step's statements from its lock or record to its file's end, and,
 // going down, the deletion of its row.
-FileInMessage step_sql(MessageText& text, const MessageContext& context, const PlanStep& step) {
+FileInMessage step_statements(MessageText& text, const MessageContext& context, const PlanStep& step) {
   if (step.direction == Direction::up) {
     text.statement(record_sql(context, *step.migration));
     return text.file(step.migration->up.sql);
@@ -186,7 +186,7 @@ BatchMessage batch_message(const MessageContext& context, const Batch& batch, bo
         create_table(text, context.table);
       }
     }
-    message.files.push_back(step_sql(text, context, step));
+    message.files.push_back(step_statements(text, context, step));
     if (step.direction == Direction::up) up_versions.push_back(step.migration->version);
     // A plan's steps going up come after those going down, so the last
     // transaction can write every duration.

@@ -384,7 +384,7 @@ BOOST_AUTO_TEST_CASE(a_failing_batch_logs_what_was_applied_then_the_failure_then
   const auto failure = line_with(lines, "migration failed and was rolled back: the_failing_file.up.sql: syntax error");
   BOOST_TEST_REQUIRE(failure < lines.size(), joined(lines));
   BOOST_TEST((first < second && second < failure), joined(lines));
-  BOOST_TEST(contains(lines.back(), "migration run failed (exit 4) applied=2 pending=3 version=2 elapsed="), joined(lines));
+  BOOST_TEST(contains(lines.back(), "migration run failed (exit 4) applied=2 failed=the_failing_file.up.sql pending=3 version=2 elapsed="), joined(lines));
   BOOST_TEST(line_with(lines, "applied 0003") == lines.size(), joined(lines));
 }
 
@@ -431,5 +431,5 @@ BOOST_AUTO_TEST_CASE(an_adoption_that_fails_says_nothing_was_changed) {
   const auto failure = line_with(lines, "migration failed and was rolled back");
   const auto nothing = line_with(lines, "nothing was changed: the migrations adopting this database run in one transaction");
   BOOST_TEST((failure < nothing && nothing < lines.size()), joined(lines));
-  BOOST_TEST(contains(lines.back(), "migration run failed (exit 4) applied=0 pending=3 version=none"), joined(lines));
+  BOOST_TEST(contains(lines.back(), "migration run failed (exit 4) applied=0 failed=the_failing_file.up.sql pending=3 version=none"), joined(lines));
 }

@@ -218,9 +218,8 @@ BOOST_AUTO_TEST_CASE(atomic_bodies_with_case_keep_their_semicolons) {
   BOOST_TEST(split_statements("SELECT 'begin atomic'; -- begin atomic\nSELECT 3;").size() == 2u);
 }
 
-// Found by the fuzzer (test/fuzz/regressions/sql_split): a rule's action list
-// holds semicolons inside parentheses, and the server's scanner keeps it one
-// statement; a no-transaction migration sent "CREATE RULE ... (SELECT 1" alone.
+// A rule's action list holds semicolons inside parentheses, and the
+// server's scanner keeps it one statement (test/fuzz/regressions/sql_split).
 BOOST_AUTO_TEST_CASE(semicolons_inside_parentheses_do_not_split) {
   BOOST_TEST(texts_of("CREATE RULE r AS ON INSERT TO t DO (SELECT 1; SELECT 2); SELECT 4") ==
                  Texts({"CREATE RULE r AS ON INSERT TO t DO (SELECT 1; SELECT 2)", "SELECT 4"}),
@@ -229,9 +228,8 @@ BOOST_AUTO_TEST_CASE(semicolons_inside_parentheses_do_not_split) {
   BOOST_TEST(texts_of("SELECT 1); SELECT 2") == Texts({"SELECT 1)", "SELECT 2"}), boost::test_tools::per_element());
 }
 
-// Found by the fuzzer (test/fuzz/regressions/sql_split): '$' continues an
-// identifier, also one that starts with '_' or a non-ASCII letter, so "$b$"
-// there is not a dollar quote.
+// '$' continues an identifier, also one that starts with '_' or a non-ASCII
+// letter, so "$b$" there is not a dollar quote (test/fuzz/regressions/sql_split).
 BOOST_AUTO_TEST_CASE(a_dollar_inside_an_identifier_does_not_open_a_quote) {
   BOOST_TEST(texts_of("SELECT a$b$; SELECT 2; SELECT $b$") == Texts({"SELECT a$b$", "SELECT 2", "SELECT $b$"}),
              boost::test_tools::per_element());
@@ -240,10 +238,9 @@ BOOST_AUTO_TEST_CASE(a_dollar_inside_an_identifier_does_not_open_a_quote) {
              boost::test_tools::per_element());
 }
 
-// Found by the fuzzer against PostgreSQL's scanner (test/fuzz/regressions/
-// sql_split/identifier_right_after_a_dollar_quote): the '$' closing a dollar
-// quote ends a token, so the word right after it is an identifier that may
-// hold '$', not the opening of another quote.
+// The '$' closing a dollar quote ends a token, so the word right after it is
+// an identifier that may hold '$', not the opening of another quote
+// (test/fuzz/regressions/sql_split/identifier_right_after_a_dollar_quote).
 BOOST_AUTO_TEST_CASE(a_word_right_after_a_dollar_quote_is_an_identifier) {
   BOOST_TEST(texts_of("SELECT $t$ ; $t$pag$$; SELECT 2; SELECT 3") ==
                  Texts({"SELECT $t$ ; $t$pag$$", "SELECT 2", "SELECT 3"}),
