@@ -70,8 +70,11 @@ class MigrationRun {
                              " first; reading the history again");
         return read_again();
       case StepResult::connection_lost:
-        log::warn(phase, "connection lost during " + what + "; whether the server committed it is unknown: "
-                         "reconnecting to read the history again", {{"error", rest.error}});
+        log::warn(phase, "connection lost during " + what + "; " +
+                             (rest.left_dirty ? left_dirty_text(batch) + "; reconnecting to read the history again"
+                                              : "whether the server committed it is unknown: reconnecting to read the "
+                                                "history again"),
+                  {{"error", rest.error}});
         return read_again();
     }
     return std::nullopt;
@@ -91,6 +94,24 @@ class MigrationRun {
 
   bool repair(long long version) {
     tried_ = true;
+    // Before it runs again: an index an earlier try left invalid would make
+    // CREATE INDEX IF NOT EXISTS succeed without building it.
+    const auto migration = std::find_if(migrations_.begin(), migrations_.end(),
+                                        [&](const Migration& m) { return m.version == version; });
+    if (migration != migrations_.end()) {
+      const auto invalid = database_.invalid_indexes(*migration);
+      if (!invalid) {
+        log::error(phase, "cannot repair version " + std::to_string(version) +
+                              ": the check for invalid indexes failed; it stays marked dirty");
+        return false;
+      }
+      if (!invalid->empty()) {
+        log_invalid_indexes(*invalid, version);
+        log::error(phase, "version " + std::to_string(version) + " stays marked dirty: its index builds left invalid "
+                                                                 "indexes, which must be dropped before it runs again");
+        return false;
+      }
+    }
     if (!database_.repair(version)) {
       log::error(phase, "cannot repair version " + std::to_string(version) + ": it is not marked dirty");
       return false;
@@ -200,15 +221,32 @@ class MigrationRun {
     }
     if (batch.kind == BatchKind::one_transaction)
       log::error(phase, "nothing was changed: the migrations adopting this database run in one transaction");
-    if (failure.left_dirty) {
-      const std::string version = std::to_string(batch.steps.front().migration->version);
-      log::error(phase, "version " + version + " stays marked dirty: check the database, then run dbinit migrate --repair " +
-                            version);
-    }
+    const long long version = batch.steps.front().migration->version;
+    log_invalid_indexes(failure.invalid_indexes, version);
+    if (failure.left_dirty)
+      log::error(phase, "version " + std::to_string(version) +
+                            " stays marked dirty: check the database, then run dbinit migrate --repair " +
+                            std::to_string(version));
+  }
+
+  static std::string left_dirty_text(const Batch& batch) {
+    const std::string version = std::to_string(batch.steps.front().migration->version);
+    return "the statements before the one under way completed, and version " + version +
+           " stays marked dirty: check the database (an index build that was under way leaves an invalid index), "
+           "then run dbinit migrate --repair " + version;
+  }
+
+  static void log_invalid_indexes(const std::vector<InvalidIndex>& invalid, long long version) {
+    for (const auto& index : invalid)
+      log::error(phase, "index " + index.index + " on " + index.table + " is invalid: drop it with DROP INDEX "
+                        "CONCURRENTLY " + index.index + "; then run dbinit migrate --repair " + std::to_string(version),
+                 {{"index", index.index}, {"table", index.table}});
   }
 
   void log_stop(const Batch& batch, const BatchOutcome& sent, const std::string& what) {
-    if (sent.committed.size() == batch.steps.size())
+    if (sent.rest.left_dirty)
+      log::warn(phase, "stopped by signal while " + what + " ran without a transaction: " + left_dirty_text(batch));
+    else if (sent.committed.size() == batch.steps.size())
       log::warn(phase, "stopped by signal; every migration sent had been committed");
     else if (sent.rest.settled)
       log::warn(phase, "stopped by signal; " + what + " was rolled back" +

@@ -26,6 +26,14 @@ enum class StepResult {
   connection_lost,      // the connection broke; whether the server committed is for the history to tell
 };
 
+// An index whose build failed or was interrupted: the server keeps it,
+// marked invalid (pg_index.indisvalid), unused by queries yet maintained on
+// every write, and CREATE INDEX IF NOT EXISTS skips it.
+struct InvalidIndex {
+  std::string index;
+  std::string table;
+};
+
 // A migration the server refused: what it said, where in the file, and what
 // is known to be left of it.
 struct MigrationFailure {
@@ -39,6 +47,7 @@ struct MigrationFailure {
   bool rolled_back = true;
   std::size_t statements_completed = 0;
   bool left_dirty = false;  // its version stays marked dirty until --repair
+  std::vector<InvalidIndex> invalid_indexes;  // on the tables it names, after it stopped
 };
 
 struct StepOutcome {
@@ -56,6 +65,9 @@ struct StepOutcome {
   // stopped: the server answered the cancel request, so whatever it had not
   // committed was rolled back. False: nobody knows.
   bool settled = false;
+  // stopped, connection_lost: a no-transaction step was under way, its
+  // version marked dirty.
+  bool left_dirty = false;
 };
 
 // What became of a batch: the steps the server committed, in order, with
@@ -83,6 +95,9 @@ class MigrationDatabase {
   virtual Reread reread() = 0;
   // Removes the dirty mark of version; false when it has none.
   virtual bool repair(long long version) = 0;
+  // The invalid indexes on the tables a migration's index statements name;
+  // nullopt when the database could not tell.
+  virtual std::optional<std::vector<InvalidIndex>> invalid_indexes(const Migration& migration) = 0;
   // Who holds the migration lock, for the log.
   virtual std::string lock_holder() = 0;
   // The sessions holding locks on the database's tables, for the log.

@@ -1,6 +1,7 @@
 #include "migrate/messages.hpp"
 
 #include "core/text.hpp"
+#include "migrate/index_statement.hpp"
 #include "migrate/lock.hpp"
 #include "migrate/sql_split.hpp"
 #include "pg/target.hpp"
@@ -235,8 +236,10 @@ NoTransactionMessages no_transaction_messages(const MessageContext& context, con
     const Milliseconds limit = sent.gives_way ? context.table_lock_timeout : Milliseconds(0);
     if (session_limit != limit) sent.set_lock_timeout = "SET lock_timeout = " + std::to_string(limit.count());
     session_limit = limit;
+    sent.builds_index = index_build(statement.text).has_value();
     messages.statements.push_back(sent);
   }
+  messages.check_invalid_indexes = invalid_indexes_sql(migration);
   messages.reset_lock_timeout = "RESET lock_timeout";
   messages.release_lock = "SELECT pg_catalog.pg_advisory_unlock(" + std::to_string(context.lock_key) + ")";
   return messages;
@@ -247,6 +250,30 @@ std::string mark_applied_sql(const HistoryTable& table, const Migration& migrati
   return "UPDATE " + table.qualified + " SET state = 'applied', applied_at = now(), duration_ms = " +
          (duration ? std::to_string(duration->count()) : std::string(duration_placeholder)) +
          " WHERE version = " + std::to_string(migration.version);
+}
+
+std::string invalid_indexes_sql(const Migration& migration) {
+  std::string names;
+  bool every_table = false;
+  bool any = false;
+  for (const auto& statement : split_statements(migration.up.sql)) {
+    const auto build = index_build(statement.text);
+    if (!build) continue;
+    any = true;
+    if (build->relation.empty()) every_table = true;
+    else names += (names.empty() ? "" : ", ") + quote_literal(build->relation);
+  }
+  if (!any) return {};
+  // A REINDEX INDEX names an index: its table counts (REINDEX CONCURRENTLY
+  // leaves its unfinished copy, NAME_ccnew, on the same table).
+  const std::string tables =
+      every_table ? "true"
+                  : "i.indrelid IN (SELECT named.oid FROM named UNION SELECT x.indrelid FROM pg_catalog.pg_index x "
+                    "JOIN named ON x.indexrelid = named.oid)";
+  return "WITH named AS (SELECT pg_catalog.to_regclass(name) AS oid FROM pg_catalog.unnest(ARRAY[" + names +
+         "]::text[]) AS name) SELECT i.indexrelid::regclass::text, i.indrelid::regclass::text "
+         "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+         "WHERE NOT i.indisvalid AND c.relkind = 'i' AND " + tables + " ORDER BY 1";
 }
 
 std::string repair_sql(const HistoryTable& table, long long version) {

@@ -83,8 +83,13 @@ struct NoTransactionMessages {
     // would leave an invalid index); any other gives way to the app's table
     // locks as a transactional migration does.
     bool gives_way = false;
+    // It builds or rebuilds an index: check_invalid_indexes follows it.
+    bool builds_index = false;
   };
   std::vector<Statement> statements;
+  // The invalid indexes on the tables the migration's index statements
+  // name (invalid_indexes_sql); empty when it builds no index.
+  std::string check_invalid_indexes;
   std::string reset_lock_timeout;
   std::string release_lock;
 };
@@ -93,6 +98,13 @@ NoTransactionMessages no_transaction_messages(const MessageContext& context, con
 // duration: nullopt prints duration_placeholder.
 std::string mark_applied_sql(const HistoryTable& table, const Migration& migration,
                              std::optional<Milliseconds> duration);
+
+// The invalid indexes (index, table) on the tables that the migration's
+// index statements name (migrate/index_statement.hpp), or on every table
+// when one of them rebuilds a whole schema or database; empty when it
+// builds no index. Partitioned indexes are left out: one is invalid by
+// design until every partition's index is attached.
+std::string invalid_indexes_sql(const Migration& migration);
 
 // `dbinit migrate --repair V`: removes the dirty mark of V.
 std::string repair_sql(const HistoryTable& table, long long version);

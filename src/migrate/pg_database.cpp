@@ -145,7 +145,7 @@ BatchOutcome PgMigrationDatabase::apply_without_transaction(const PlanStep& step
     if (outcome.status != IoStatus::ready) return interrupted(outcome);
     if (auto error = first_error(outcome.results)) {
       return StepOutcome::failed_with({file, "the history bookkeeping failed: " + error->message, error->sqlstate,
-                                       error->detail, std::nullopt, false, completed, dirty});
+                                       error->detail, std::nullopt, false, completed, dirty, {}});
     }
     answer = std::move(outcome.results);
     return std::nullopt;
@@ -181,15 +181,30 @@ BatchOutcome PgMigrationDatabase::apply_without_transaction(const PlanStep& step
       // Each statement commits alone: the dirty mark, not one answer, tells.
       StepOutcome rest = interrupted(outcome);
       rest.settled = false;
+      rest.left_dirty = true;
       return release(rest);
     }
-    if (auto error = first_error(outcome.results)) {
-      return release(StepOutcome::failed_with(
-          {file, error->message, error->sqlstate, error->detail,
-           locate_in_statement(migration.up.sql, statement.offset, statement.text, error->position), false, completed,
-           true}));
+    const auto at = [&](std::optional<int> position) {
+      return locate_in_statement(migration.up.sql, statement.offset, statement.text, position);
+    };
+    const auto error = first_error(outcome.results);
+    if (!error) ++completed;
+    // A failed or interrupted build leaves its index behind, invalid; one
+    // that IF NOT EXISTS skipped because such an index exists succeeds, and
+    // the index stays invalid. Neither may pass for applied.
+    std::vector<InvalidIndex> invalid;
+    if (statement.builds_index) invalid = find_invalid_indexes(messages.check_invalid_indexes).value_or(invalid);
+    if (error) {
+      MigrationFailure failure{file,  error->message, error->sqlstate, error->detail, at(error->position),
+                               false, completed,      true,            std::move(invalid)};
+      return release(StepOutcome::failed_with(std::move(failure)));
     }
-    ++completed;
+    if (!invalid.empty()) {
+      MigrationFailure failure{file, "the statement left an invalid index (a build that failed or was interrupted "
+                                     "made it; IF NOT EXISTS does not build it again)",
+                               "", "", at(std::nullopt), false, completed, true, std::move(invalid)};
+      return release(StepOutcome::failed_with(std::move(failure)));
+    }
   }
   const auto duration = since(start);
   if (auto end = bookkeeping(messages.reset_lock_timeout)) return release(*end);
@@ -247,6 +262,21 @@ bool PgMigrationDatabase::repair(long long version) {
   auto repaired = send(repair_sql(context_.table, version));
   return repaired.status == IoStatus::ready && !first_error(repaired.results) && !repaired.results.empty() &&
          std::string_view(PQcmdTuples(repaired.results.back().get())) == "1";
+}
+
+std::optional<std::vector<InvalidIndex>> PgMigrationDatabase::invalid_indexes(const Migration& migration) {
+  const std::string check = invalid_indexes_sql(migration);
+  if (check.empty()) return std::vector<InvalidIndex>{};
+  return find_invalid_indexes(check);
+}
+
+std::optional<std::vector<InvalidIndex>> PgMigrationDatabase::find_invalid_indexes(const std::string& check_sql) {
+  const QueryOutcome outcome = send(check_sql);
+  if (outcome.status != IoStatus::ready || first_error(outcome.results) || outcome.results.empty()) return std::nullopt;
+  std::vector<InvalidIndex> found;
+  const PGresult* rows = outcome.results.back().get();
+  for (int row = 0; row < PQntuples(rows); ++row) found.push_back({PQgetvalue(rows, row, 0), PQgetvalue(rows, row, 1)});
+  return found;
 }
 
 std::string PgMigrationDatabase::lock_holder() {

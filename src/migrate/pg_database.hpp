@@ -20,6 +20,7 @@ class PgMigrationDatabase final : public MigrationDatabase {
   BatchOutcome apply(const Batch& batch, bool table_exists) override;
   Reread reread() override;
   bool repair(long long version) override;
+  std::optional<std::vector<InvalidIndex>> invalid_indexes(const Migration& migration) override;
   std::string lock_holder() override;
   std::string table_lock_holders() override;
   Clock::time_point now() override;
@@ -37,6 +38,8 @@ class PgMigrationDatabase final : public MigrationDatabase {
   // conflict, within the lock timeout.
   QueryOutcome send_giving_way(std::string_view statement, bool gives_way, const std::string& file);
   QueryOutcome send(std::string_view sql);
+  // The invalid indexes check_sql finds; nullopt when the query failed.
+  std::optional<std::vector<InvalidIndex>> find_invalid_indexes(const std::string& check_sql);
   StepOutcome interrupted(const QueryOutcome& outcome);
   // What the server's error means for the step it stopped.
   StepOutcome step_error(const std::string& file, const StatementError& error, std::optional<LineColumn> at);

@@ -111,6 +111,7 @@ void add_without_transaction(MessageList& list, const MessageContext& context, c
     const auto& statement = messages.statements[i];
     if (!statement.set_lock_timeout.empty()) list.add("the next statement's table lock limit", statement.set_lock_timeout);
     list.add("statement " + std::to_string(i + 1) + " of " + file, statement.text);
+    if (statement.builds_index) list.add("did an index build leave an invalid index?", messages.check_invalid_indexes);
   }
   list.add("the server's table lock limit again", messages.reset_lock_timeout);
   list.add("mark version " + version + " applied", mark_applied_sql(context.table, migration, std::nullopt));

@@ -69,6 +69,11 @@ class ScriptedDatabase final : public MigrationDatabase {
     if (rereads.size() > 1) rereads.pop_front();
     return next;
   }
+  std::vector<InvalidIndex> invalid;  // what invalid_indexes() finds
+  std::optional<std::vector<InvalidIndex>> invalid_indexes(const Migration& migration) override {
+    calls.push_back("invalid indexes " + std::to_string(migration.version));
+    return invalid;
+  }
   bool repair(long long version) override {
     calls.push_back("repair " + std::to_string(version));
     return repairable(version);
@@ -300,13 +305,13 @@ BOOST_AUTO_TEST_CASE(repair_removes_the_dirty_mark_first_or_refuses) {
   repair.repair = 2;
   auto outcome = apply_migrations(refused, three, dirty, repair);
   BOOST_TEST((outcome.exit_code == ExitCode::migration_failed));
-  BOOST_TEST(calls_of(refused) == "repair 2");
+  BOOST_TEST(calls_of(refused) == "invalid indexes 2, repair 2");
 
   ScriptedDatabase repaired;
   repaired.repairable = [](long long version) { return version == 2; };
   outcome = apply_migrations(repaired, three, dirty, repair);
   BOOST_TEST((outcome.exit_code == ExitCode::ok));
-  BOOST_TEST(calls_of(repaired) == "repair 2, batch 2 3");
+  BOOST_TEST(calls_of(repaired) == "invalid indexes 2, repair 2, batch 2 3");
   // Without --repair a dirty version refuses the whole plan.
   ScriptedDatabase untouched;
   outcome = apply_migrations(untouched, three, dirty, request());
@@ -432,4 +437,22 @@ BOOST_AUTO_TEST_CASE(an_adoption_that_fails_says_nothing_was_changed) {
   const auto nothing = line_with(lines, "nothing was changed: the migrations adopting this database run in one transaction");
   BOOST_TEST((failure < nothing && nothing < lines.size()), joined(lines));
   BOOST_TEST(contains(lines.back(), "migration run failed (exit 4) applied=0 failed=the_failing_file.up.sql pending=3 version=none"), joined(lines));
+}
+
+// An index an earlier try left invalid would make CREATE INDEX IF NOT
+// EXISTS succeed without building it: --repair refuses until it is dropped.
+BOOST_AUTO_TEST_CASE(repair_refuses_while_an_index_the_migration_builds_is_invalid) {
+  const History dirty = history_of({row_for(three[0]), row_for(three[1], "dirty")});
+  ScriptedDatabase database;
+  database.repairable = [](long long) { return true; };
+  database.invalid = {{"t_a", "t"}};
+  ApplyRequest repair = request();
+  repair.repair = 2;
+  CapturedLog log;
+  const auto outcome = apply_migrations(database, three, dirty, repair);
+  const auto lines = log.lines();
+  BOOST_TEST((outcome.exit_code == ExitCode::migration_failed));
+  BOOST_TEST(calls_of(database) == "invalid indexes 2");
+  BOOST_TEST(line_with(lines, "index t_a on t is invalid: drop it with DROP INDEX CONCURRENTLY t_a; then run dbinit "
+                              "migrate --repair 2") < lines.size(), joined(lines));
 }
