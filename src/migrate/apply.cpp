@@ -5,6 +5,7 @@
 
 #include "core/duration.hpp"
 #include "log/log.hpp"
+#include "migrate/run_log.hpp"
 
 namespace dbinit {
 
@@ -46,15 +47,15 @@ class MigrationRun {
   // step again), or the end of the run.
   std::optional<ApplyOutcome> follow(const Batch& batch, const BatchOutcome& sent) {
     const StepOutcome& rest = sent.rest;
-    const std::string what = in_flight(batch, sent);
     switch (rest.result) {
       case StepResult::applied:
         return std::nullopt;
       case StepResult::failed:
+        failed_ = rest.failure->file;
         log_failure(*rest.failure, batch);
         return finish(ExitCode::migration_failed);
       case StepResult::stopped:
-        log_stop(batch, sent, what);
+        log_stopped(batch, sent);
         return finish(ExitCode::ok, database_.stop_signal());
       case StepResult::lock_busy:
         if (auto end = wait_for_lock()) return end;
@@ -62,19 +63,12 @@ class MigrationRun {
       case StepResult::table_lock_conflict:
         // Rolled back, history unchanged: the same step again, whose version
         // guard notices if another replica applied it meanwhile.
-        return give_way(what, rest);
+        return give_way(in_flight(batch, sent), rest);
       case StepResult::applied_elsewhere:
-        log::info(phase, (batch.kind == BatchKind::one_transaction
-                              ? std::string("another replica adopted the database")
-                              : "another replica " + direction_word(batch.steps[sent.committed.size()]) + " " + what) +
-                             " first; reading the history again");
+        log_applied_elsewhere(batch, sent);
         return read_again();
       case StepResult::connection_lost:
-        log::warn(phase, "connection lost during " + what + "; " +
-                             (rest.left_dirty ? left_dirty_text(batch) + "; reconnecting to read the history again"
-                                              : "whether the server committed it is unknown: reconnecting to read the "
-                                                "history again"),
-                  {{"error", rest.error}});
+        log_connection_lost(batch, sent);
         return read_again();
     }
     return std::nullopt;
@@ -125,18 +119,15 @@ class MigrationRun {
   // history this process holds (re-reading it would cost a round trip).
   void record(const Batch& batch, const std::vector<std::optional<Milliseconds>>& committed) {
     for (std::size_t i = 0; i < committed.size(); ++i) {
-      const PlanStep& step = batch.steps[i];
-      log::info(phase, direction_word(step) + " " + script_of(step).file_name,
-                {{"version", std::to_string(step.migration->version)},
-                 {"duration", committed[i] ? format_duration(*committed[i]) : "unknown"}});
-      record_locally(step);
+      log_committed(batch.steps[i], committed[i]);
+      record_locally(batch.steps[i]);
       ++applied_;
       ++next_;
       lock_wait_.acquired();
       table_lock_wait_.acquired();
     }
     if (batch.kind == BatchKind::one_transaction && committed.size() == batch.steps.size())
-      log::info(phase, "adopted the database in one transaction", {{"migrations", std::to_string(committed.size())}});
+      log_adopted(committed.size());
   }
 
   void record_locally(const PlanStep& step) {
@@ -193,110 +184,15 @@ class MigrationRun {
     return std::nullopt;
   }
 
-  void log_failure(const MigrationFailure& failure, const Batch& batch) {
-    failed_ = failure.file;
-    const std::string where =
-        failure.file + (failure.at ? ":" + std::to_string(failure.at->line) + ":" + std::to_string(failure.at->column) : "");
-    log::Fields fields{{"file", failure.file}, {"sqlstate", failure.sqlstate}, {"error", failure.message}};
-    if (failure.at) {
-      fields.emplace_back("line", std::to_string(failure.at->line));
-      fields.emplace_back("column", std::to_string(failure.at->column));
-    }
-    if (failure.rolled_back) {
-      log::error(phase, "migration failed and was rolled back: " + where + ": " + failure.message, fields);
-    } else {
-      fields.emplace_back("statements_completed", std::to_string(failure.statements_completed));
-      log::error(phase, "migration failed: " + where + ": " + failure.message + "; it ran without a transaction, so " +
-                            std::to_string(failure.statements_completed) +
-                            " statement(s) before this one completed and stay", fields);
-    }
-    // A migration that checks before it changes anything (adopting a
-    // database another tool built) lists what it found in DETAIL, one line each.
-    std::size_t start = 0;
-    while (start < failure.detail.size()) {
-      auto end = failure.detail.find('\n', start);
-      if (end == std::string::npos) end = failure.detail.size();
-      if (end > start) log::error(phase, failure.detail.substr(start, end - start), {{"file", failure.file}});
-      start = end + 1;
-    }
-    if (batch.kind == BatchKind::one_transaction)
-      log::error(phase, "nothing was changed: the migrations adopting this database run in one transaction");
-    const long long version = batch.steps.front().migration->version;
-    log_invalid_indexes(failure.invalid_indexes, version);
-    if (failure.left_dirty)
-      log::error(phase, "version " + std::to_string(version) +
-                            " stays marked dirty: check the database, then run dbinit migrate --repair " +
-                            std::to_string(version));
-  }
-
-  static std::string left_dirty_text(const Batch& batch) {
-    const std::string version = std::to_string(batch.steps.front().migration->version);
-    return "the statements before the one under way completed, and version " + version +
-           " stays marked dirty: check the database (an index build that was under way leaves an invalid index), "
-           "then run dbinit migrate --repair " + version;
-  }
-
-  static void log_invalid_indexes(const std::vector<InvalidIndex>& invalid, long long version) {
-    for (const auto& index : invalid)
-      log::error(phase, "index " + index.index + " on " + index.table + " is invalid: drop it with DROP INDEX "
-                        "CONCURRENTLY " + index.index + "; then run dbinit migrate --repair " + std::to_string(version),
-                 {{"index", index.index}, {"table", index.table}});
-  }
-
-  void log_stop(const Batch& batch, const BatchOutcome& sent, const std::string& what) {
-    if (sent.rest.left_dirty)
-      log::warn(phase, "stopped by signal while " + what + " ran without a transaction: " + left_dirty_text(batch));
-    else if (sent.committed.size() == batch.steps.size())
-      log::warn(phase, "stopped by signal; every migration sent had been committed");
-    else if (sent.rest.settled)
-      log::warn(phase, "stopped by signal; " + what + " was rolled back" +
-                           (batch.kind == BatchKind::one_transaction ? ", nothing changed" : ""));
-    else
-      log::warn(phase, "stopped by signal while " + what + " ran; the server did not answer in time, so whether it "
-                       "was committed is unknown: the history tells at the next start");
-  }
-
-  // The one line every run that tried to change the database ends with (and
-  // a run that found nothing to do).
+  // A run that tried to change the database (or found nothing to do) ends
+  // with its summary.
   ApplyOutcome finish(ExitCode code, std::optional<int> signal = std::nullopt) {
-    ApplyOutcome outcome{code, signal, applied_};
-    if (!tried_ && code != ExitCode::ok) return outcome;
-    const auto pending = pending_count();
-    log::Fields fields{{"applied", std::to_string(applied_)}};
-    if (failed_) fields.emplace_back("failed", *failed_);
-    fields.insert(fields.end(),
-                  {{"pending", std::to_string(pending)},
-                   {"version", history_.rows.empty() ? "none" : std::to_string(history_.rows.back().version)},
-                   {"elapsed", format_duration(std::chrono::duration_cast<Milliseconds>(database_.now() - started_))}});
-    if (signal) {
-      log::warn(phase, "migration run stopped by signal", fields);
-    } else if (code == ExitCode::ok) {
-      log::info(phase, applied_ ? "migrations applied" : "database is up to date", fields);
-    } else {
-      log::error(phase, "migration run failed (exit " + std::to_string(to_int(code)) + ")", fields);
+    if (tried_ || code == ExitCode::ok) {
+      const auto newest = history_.rows.empty() ? std::nullopt : std::optional(history_.rows.back().version);
+      log_summary({code, signal, applied_, failed_, count_pending(migrations_, history_, request_.plan), newest,
+                   std::chrono::duration_cast<Milliseconds>(database_.now() - started_)});
     }
-    return outcome;
-  }
-
-  // The steps a plan made now would hold; when it would be refused (a
-  // dirty version), the migrations not recorded as applied.
-  std::size_t pending_count() const {
-    const MigrationPlan plan = plan_migrations(migrations_, history_, request_.plan);
-    if (!plan.refusal) return plan.steps.size();
-    return static_cast<std::size_t>(std::count_if(migrations_.begin(), migrations_.end(), [&](const Migration& m) {
-      return std::none_of(history_.rows.begin(), history_.rows.end(),
-                          [&](const HistoryRow& row) { return row.version == m.version && row.state == "applied"; });
-    }));
-  }
-
-  // What was being done when a batch stopped: a migration's file, or the adoption.
-  static std::string in_flight(const Batch& batch, const BatchOutcome& sent) {
-    if (batch.kind == BatchKind::one_transaction) return "adopting the database";
-    if (sent.committed.size() == batch.steps.size()) return "the batch's last answer";
-    return script_of(batch.steps[sent.committed.size()]).file_name;
-  }
-  static std::string direction_word(const PlanStep& step) {
-    return step.direction == Direction::up ? "applied" : "reverted";
+    return {code, signal, applied_};
   }
 
   MigrationDatabase& database_;

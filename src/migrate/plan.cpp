@@ -99,4 +99,13 @@ MigrationPlan plan_migrations(const std::vector<Migration>& embedded, const Hist
   return plan;
 }
 
+std::size_t count_pending(const std::vector<Migration>& embedded, const History& history, const PlanRequest& request) {
+  const MigrationPlan plan = plan_migrations(embedded, history, request);
+  if (!plan.refusal) return plan.steps.size();
+  return static_cast<std::size_t>(std::count_if(embedded.begin(), embedded.end(), [&](const Migration& m) {
+    return std::none_of(history.rows.begin(), history.rows.end(),
+                        [&](const HistoryRow& row) { return row.version == m.version && row.state == "applied"; });
+  }));
+}
+
 }  // namespace dbinit

@@ -38,4 +38,8 @@ struct PlanRequest {
 
 MigrationPlan plan_migrations(const std::vector<Migration>& embedded, const History& history, const PlanRequest& request);
 
+// How many steps a plan made now would hold; when the plan would be refused
+// (a dirty version, drift), how many migrations are not recorded as applied.
+std::size_t count_pending(const std::vector<Migration>& embedded, const History& history, const PlanRequest& request);
+
 }  // namespace dbinit
