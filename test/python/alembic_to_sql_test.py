@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import unittest
 
-from support import PG_BIN, PYTHON, REPO, Cluster, run_dbinit
+from support import PYTHON, REPO, Cluster, pg_tool, run_dbinit
 
 TOOL = REPO / "scripts" / "alembic-to-sql"
 PROJECT = REPO / "test" / "fixtures" / "alembic-chatbot"
@@ -27,7 +27,7 @@ class AlembicToSql(unittest.TestCase):
                               capture_output=True, text=True, timeout=120)
 
     def schema(self, database):
-        dump = subprocess.run([PG_BIN / "pg_dump", "--schema-only", "--no-owner", "-T", "alembic_version",
+        dump = subprocess.run(pg_tool("pg_dump") + ["--schema-only", "--no-owner", "-T", "alembic_version",
                                "-T", "dbinit_schema_history", self.cluster.url(database)],
                               capture_output=True, text=True, check=True).stdout
         # pg_dump 15.14+ brackets its output with a random \restrict key.

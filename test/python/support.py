@@ -17,7 +17,12 @@ import unittest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 DEMO = REPO / "demo"
-PG_BIN = pathlib.Path("/usr/lib/postgresql/15/bin")
+# The server under test: the machine's PostgreSQL 15, unless
+# DBINIT_TEST_POSTGRES_VERSION names another, which runs inside the root
+# DBINIT_TEST_POSTGRES_ROOT (scripts/postgres17-root) with chroot.
+PG_VERSION = os.environ.get("DBINIT_TEST_POSTGRES_VERSION") or "15"
+PG_ROOT = os.environ.get("DBINIT_TEST_POSTGRES_ROOT") or ""
+PG_BIN = pathlib.Path(f"/usr/lib/postgresql/{PG_VERSION}/bin")
 PYTHON = "/usr/bin/python3"
 sys.path.insert(0, str(DEMO))
 
@@ -37,45 +42,70 @@ def free_port() -> int:
 
 
 def as_postgres(argv):
-    return ["runuser", "-u", "postgres", "--"] + list(argv) if os.geteuid() == 0 else list(argv)
+    if os.geteuid() != 0:
+        return list(argv)
+    return (["chroot", PG_ROOT] if PG_ROOT else []) + ["runuser", "-u", "postgres", "--"] + [str(a) for a in argv]
+
+
+def pg_tool(name):
+    """The argv start of one of the server's client programs (pg_dump), from its root when it has one."""
+    return (["chroot", PG_ROOT] if PG_ROOT else []) + [str(PG_BIN / name)]
+
+
+def give_to_postgres(path):
+    """Owned by the postgres user of the system the server runs in (a root's own uid)."""
+    if os.geteuid() != 0:
+        return
+    for line in pathlib.Path(PG_ROOT + "/etc/passwd").read_text().splitlines():
+        fields = line.split(":")
+        if fields[0] == "postgres":
+            os.chown(path, int(fields[2]), int(fields[3]))
+            return
+    raise RuntimeError(f"no postgres user in {PG_ROOT}/etc/passwd")
+
+
+def inside(path) -> pathlib.Path:
+    """A path as the server sees it: inside its root, when it runs in one."""
+    return pathlib.Path("/" + str(pathlib.Path(path).relative_to(PG_ROOT or "/")))
 
 
 class Cluster:
-    """A PostgreSQL 15 cluster with a scram password for the postgres user."""
+    """A PostgreSQL cluster (PG_VERSION) with a scram password for the postgres user."""
 
     def __init__(self, tls_from=None):
         """tls_from: a directory holding server.crt and server.key, served with ssl=on."""
         self.tls_from = tls_from
-        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="dbinit-pytest-"))
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="dbinit-pytest-", dir=(PG_ROOT + "/tmp") if PG_ROOT else None))
         self.port = free_port()
         self.password = "pw-" + secrets.token_hex(8)
         self.data = self.dir / "data"
 
     def __enter__(self):
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres")
+        give_to_postgres(self.dir)
         password_file = self.dir / "pw"
         password_file.write_text(self.password + "\n")
-        if os.geteuid() == 0:
-            shutil.chown(password_file, "postgres")
-        subprocess.run(as_postgres([PG_BIN / "initdb", "-D", self.data, "-U", "postgres", "--auth=scram-sha-256",
-                                    f"--pwfile={password_file}", "--no-sync"]), check=True, capture_output=True)
+        give_to_postgres(password_file)
+        subprocess.run(as_postgres([PG_BIN / "initdb", "-D", inside(self.data), "-U", "postgres",
+                                    "--auth=scram-sha-256", f"--pwfile={inside(password_file)}", "--no-sync"]),
+                       check=True, capture_output=True)
         password_file.unlink()
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {inside(self.dir)} -c fsync=off"
+        if PG_ROOT:
+            options += " -c dynamic_shared_memory_type=mmap"  # a root has no /dev/shm of its own
         if self.tls_from:
             # The server refuses a key others can read; the postgres user must own both.
             for name in ("server.crt", "server.key"):
                 shutil.copy(pathlib.Path(self.tls_from) / name, self.dir / name)
                 os.chmod(self.dir / name, 0o600)
-                if os.geteuid() == 0:
-                    shutil.chown(self.dir / name, "postgres")
-            options += f" -c ssl=on -c ssl_cert_file={self.dir / 'server.crt'} -c ssl_key_file={self.dir / 'server.key'}"
-        subprocess.run(as_postgres([PG_BIN / "pg_ctl", "-D", self.data, "-l", self.dir / "server.log", "-w", "-o",
-                                    options, "start"]), check=True, capture_output=True)
+                give_to_postgres(self.dir / name)
+            options += (f" -c ssl=on -c ssl_cert_file={inside(self.dir / 'server.crt')}"
+                        f" -c ssl_key_file={inside(self.dir / 'server.key')}")
+        subprocess.run(as_postgres([PG_BIN / "pg_ctl", "-D", inside(self.data), "-l", inside(self.dir / "server.log"),
+                                    "-w", "-o", options, "start"]), check=True, capture_output=True)
         return self
 
     def __exit__(self, *_):
-        subprocess.run(as_postgres([PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop"]),
+        subprocess.run(as_postgres([PG_BIN / "pg_ctl", "-D", inside(self.data), "-m", "immediate", "-w", "stop"]),
                        capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
 

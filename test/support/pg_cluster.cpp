@@ -35,8 +35,9 @@ int free_loopback_port() {
   return ntohs(address.sin_port);
 }
 
-TempDir::TempDir(const std::string& prefix) {
-  std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
+TempDir::TempDir(const std::string& prefix, const std::string& parent) {
+  std::string pattern =
+      ((parent.empty() ? fs::temp_directory_path() : fs::path(parent)) / (prefix + "-XXXXXX")).string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
   path_ = pattern;
 }
@@ -46,11 +47,29 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ignored);
 }
 
-std::string pg_bin(const std::string& tool) { return "/usr/lib/postgresql/15/bin/" + tool; }
+ServerUnderTest server_under_test() {
+  ServerUnderTest server;
+  if (const char* version = std::getenv("DBINIT_TEST_POSTGRES_VERSION"); version && *version) server.version = version;
+  if (const char* root = std::getenv("DBINIT_TEST_POSTGRES_ROOT"); root && *root) server.root = root;
+  if (server.version != "15" && server.root.empty())
+    throw std::runtime_error("DBINIT_TEST_POSTGRES_VERSION=" + server.version +
+                             " needs DBINIT_TEST_POSTGRES_ROOT, the root holding it (scripts/postgres17-root)");
+  if (!server.root.empty() && !fs::exists(server.root + "/usr/lib/postgresql/" + server.version + "/bin/postgres"))
+    throw std::runtime_error("no PostgreSQL " + server.version + " in " + server.root + " (scripts/postgres17-root makes it)");
+  return server;
+}
+
+std::string pg_bin(const std::string& tool) {
+  return "/usr/lib/postgresql/" + server_under_test().version + "/bin/" + tool;
+}
 
 std::vector<std::string> as_postgres(std::vector<std::string> argv) {
+  const ServerUnderTest server = server_under_test();
   if (geteuid() != 0) return argv;
   argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
+  // Inside the root its own libraries, users and paths hold; the loopback
+  // network is the machine's.
+  if (!server.root.empty()) argv.insert(argv.begin(), {"chroot", server.root});
   return argv;
 }
 
@@ -60,17 +79,29 @@ void check(const ProcessResult& result, const std::string& what) {
   if (result.exit_code != 0) throw std::runtime_error(what + " failed: " + describe(result));
 }
 
+// The postgres user of the system the server runs in: the root's own, whose
+// uid need not be the machine's.
 void give_to_postgres(const std::string& path) {
   if (geteuid() != 0) return;
-  const passwd* user = getpwnam("postgres");
+  const std::string root = server_under_test().root;
+  std::unique_ptr<FILE, decltype(&std::fclose)> users(std::fopen((root + "/etc/passwd").c_str(), "r"), &std::fclose);
+  const passwd* user = nullptr;
+  while (users && (user = fgetpwent(users.get())) && std::string_view(user->pw_name) != "postgres") {
+  }
   if (!user || ::chown(path.c_str(), user->pw_uid, user->pw_gid) != 0)
     throw std::runtime_error("cannot hand " + path + " to the postgres user");
 }
 
 }  // namespace
 
-PgCluster::PgCluster(bool start_now, std::vector<std::string> settings) : dir_("dbinit-pg"), port_(free_loopback_port()) {
-  data_dir_ = dir_.path() + "/data";
+// In a root, the cluster's directory is under its /tmp, and the server is
+// given paths as it sees them.
+PgCluster::PgCluster(bool start_now, std::vector<std::string> settings)
+    : root_(server_under_test().root),
+      dir_("dbinit-pg", root_.empty() ? "" : root_ + "/tmp"),
+      inside_(dir_.path().substr(root_.size())),
+      port_(free_loopback_port()) {
+  data_dir_ = inside_ + "/data";
   log_path_ = dir_.path() + "/server.log";
   give_to_postgres(dir_.path());
   const std::string password_file = dir_.path() + "/pw";
@@ -78,12 +109,14 @@ PgCluster::PgCluster(bool start_now, std::vector<std::string> settings) : dir_("
   give_to_postgres(password_file);
   ProcessOptions initdb;
   initdb.argv = as_postgres({pg_bin("initdb"), "-D", data_dir_, "-U", "postgres", "--auth=scram-sha-256",
-                             "--pwfile=" + password_file, "--no-sync", "-E", "UTF8", "--locale=C"});
+                             "--pwfile=" + inside_ + "/pw", "--no-sync", "-E", "UTF8", "--locale=C"});
   check(run(initdb), "initdb");
-  std::ofstream conf(data_dir_ + "/postgresql.conf", std::ios::app);
+  std::ofstream conf(root_ + data_dir_ + "/postgresql.conf", std::ios::app);
   conf << "listen_addresses = '127.0.0.1'\n"
        << "port = " << port_ << "\n"
-       << "unix_socket_directories = '" << dir_.path() << "'\n"
+       << "unix_socket_directories = '" << inside_ << "'\n"
+       // A root has no /dev/shm of its own.
+       << (root_.empty() ? "" : "dynamic_shared_memory_type = mmap\n")
        << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
        << "max_connections = 200\n"
        << "log_statement = 'all'\n"
@@ -103,7 +136,7 @@ PgCluster::~PgCluster() {
 
 void PgCluster::start() {
   ProcessOptions start;
-  start.argv = as_postgres({pg_bin("pg_ctl"), "-D", data_dir_, "-l", log_path_, "-w", "-t", "60", "start"});
+  start.argv = as_postgres({pg_bin("pg_ctl"), "-D", data_dir_, "-l", inside_ + "/server.log", "-w", "-t", "60", "start"});
   check(run(start), "pg_ctl start");
   running_ = true;
 }

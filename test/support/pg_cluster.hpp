@@ -14,7 +14,8 @@ int free_loopback_port();
 
 class TempDir {
  public:
-  explicit TempDir(const std::string& prefix = "dbinit-test");
+  // Under parent, or the system's temporary directory when empty.
+  explicit TempDir(const std::string& prefix = "dbinit-test", const std::string& parent = "");
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
@@ -37,6 +38,7 @@ class PgCluster {
   void stop();
   bool running() const { return running_; }
   int port() const { return port_; }
+  // As the server sees it (inside its root, when it runs in one).
   const std::string& data_dir() const { return data_dir_; }
 
   // postgresql://postgres:<password>@127.0.0.1:<port>/<database>
@@ -50,7 +52,9 @@ class PgCluster {
   std::string log() const;
 
  private:
+  std::string root_;  // the server's root, empty: the machine's own
   TempDir dir_;
+  std::string inside_;  // dir_ as the server sees it
   std::string data_dir_;
   std::string log_path_;
   int port_;
@@ -58,7 +62,17 @@ class PgCluster {
   int databases_ = 0;
 };
 
-// Runs argv as the postgres user when we are root (initdb refuses root).
+// The server the integration tests run against: PostgreSQL 15, the
+// machine's own, unless DBINIT_TEST_POSTGRES_VERSION names another, which
+// runs inside the root DBINIT_TEST_POSTGRES_ROOT (scripts/postgres17-root).
+struct ServerUnderTest {
+  std::string version = "15";
+  std::string root;  // empty: the machine's own
+};
+ServerUnderTest server_under_test();
+
+// Runs argv as the postgres user when we are root (initdb refuses root),
+// inside the server's root when it has one.
 std::vector<std::string> as_postgres(std::vector<std::string> argv);
 std::string pg_bin(const std::string& tool);
 

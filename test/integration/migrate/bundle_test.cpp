@@ -169,8 +169,8 @@ BOOST_AUTO_TEST_CASE(a_damaged_bundle_is_refused_before_the_server_hears_from_it
     BOOST_TEST(contains(result.err, "the bundled migration set is damaged: " + why), describe(result));
     BOOST_TEST(!contains(result.out, "STARTED"));
     BOOST_TEST(tables(db) == "");
-    // Found while the first connection attempt waited: the server never
-    // heard from this application (no startup packet, no authentication).
+    // Found before connecting: the server never heard from this
+    // application (no startup packet, no authentication).
     BOOST_TEST(!contains(cluster().log(), "app=damaged_bundle"));
     BOOST_TEST(run_binary(binary, {"--version"}).exit_code == 2);
   }
@@ -205,9 +205,9 @@ BOOST_AUTO_TEST_CASE(each_malformed_directory_is_refused_naming_the_file) {
   BOOST_TEST(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 0);
 }
 
-// The set is read while the first connection attempt waits for the server
-// (entrypoint/main.cpp): an unusable one still stops dbinit at once with
-// exit 2, whether the database never answers or its URL is refused first.
+// The set is read and checked before connecting (entrypoint/main.cpp): an
+// unusable one stops dbinit at once with exit 2, whether the database never
+// answers or its URL would be refused.
 BOOST_AUTO_TEST_CASE(an_unusable_set_is_exit_2_at_once_whatever_the_database_does) {
   using namespace std::chrono_literals;
   const std::string fixture = DBINIT_TEST_SOURCE_DIR "/fixtures/invalid/empty_file";
