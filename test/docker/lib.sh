@@ -7,7 +7,11 @@
 
 : "${DBINIT_TEST_DEMO_IMAGE:=dbinit-demo:test}"
 : "${DBINIT_TEST_SCRATCH_IMAGE:=dbinit:test-scratch}"
-: "${DBINIT_TEST_LOCAL_POSTGRES_IMAGE:=dbinit-postgres:15}"
+# The PostgreSQL the containers run, built locally (docker/postgres.Dockerfile):
+# 17 from Debian 13 by default; DBINIT_TEST_POSTGRES_VERSION=15 builds 15
+# from Debian 12.
+: "${DBINIT_TEST_POSTGRES_VERSION:=17}"
+: "${DBINIT_TEST_LOCAL_POSTGRES_IMAGE:=dbinit-postgres:${DBINIT_TEST_POSTGRES_VERSION}}"
 # The Dockerfile's build stage, tagged so that its layers (toolchain, static
 # libpq) are not untagged leftovers that `docker image prune` deletes.
 : "${DBINIT_TEST_BUILD_IMAGE:=dbinit-build:test}"

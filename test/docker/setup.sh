@@ -17,10 +17,18 @@ setup_infra() {
             { docker_die "DBINIT_POSTGRES_IMAGE=${POSTGRES_IMAGE} is neither local nor pullable"; return 1; }
     else
         POSTGRES_IMAGE="${DBINIT_TEST_LOCAL_POSTGRES_IMAGE}"
+        local postgres_base="${DBINIT_BASE_SLIM_IMAGE}"
+        if [[ "${DBINIT_TEST_POSTGRES_VERSION}" != 15 ]]; then
+            # Debian 13 carries PostgreSQL 17: its own minbase image, made
+            # the way the Debian 12 ones are.
+            postgres_base=debian:trixie-slim
+            (DBINIT_DEBIAN_SUITE=trixie DBINIT_BASE_IMAGE="${postgres_base}" \
+                DBINIT_BASE_SLIM_IMAGE="${postgres_base}" docker_ensure_base_images) || return 1
+        fi
         start="$(date +%s%N)"
         # shellcheck disable=SC2086 # DBINIT_DOCKER_BUILD_FLAGS is a word list
         docker build -q ${DBINIT_DOCKER_BUILD_FLAGS} \
-            --build-arg BASE_IMAGE="${DBINIT_BASE_SLIM_IMAGE}" \
+            --build-arg BASE_IMAGE="${postgres_base}" --build-arg PG_VERSION="${DBINIT_TEST_POSTGRES_VERSION}" \
             -f "${REPO_ROOT}/docker/postgres.Dockerfile" -t "${POSTGRES_IMAGE}" \
             "${REPO_ROOT}/docker" >/dev/null
         log "${POSTGRES_IMAGE} built in $(elapsed_since "${start}")s"
