@@ -185,7 +185,8 @@ const OptionSpec option_specs[] = {
 
 constexpr std::pair<std::string_view, Command> subcommands[] = {
     {"wait", Command::wait},     {"migrate", Command::migrate}, {"status", Command::status},
-    {"sql", Command::sql},       {"bundle", Command::bundle},   {"new", Command::new_migration}};
+    {"sql", Command::sql},       {"bundle", Command::bundle},   {"new", Command::new_migration},
+    {"lint", Command::lint}};
 
 std::string env_name(std::string_view option) {
   std::string out = "DBINIT_";
@@ -299,7 +300,7 @@ std::string check_consistency(const Config& config) {
     case Command::run:
       if (config.command_argv.empty())
         return "no command given; usage: dbinit [OPTIONS] [--] COMMAND [ARGS...] "
-               "(or dbinit wait|migrate|status|sql|bundle|new)";
+               "(or dbinit wait|migrate|status|sql|bundle|new|lint)";
       return {};
     case Command::bundle:
       if (config.command_argv.size() != 1 || config.output.empty())
@@ -378,6 +379,7 @@ std::string help_text() {
          "       dbinit sql [OPTIONS]                     print the SQL that migrate would run\n"
          "       dbinit bundle DIR --output FILE          write a copy of dbinit carrying DIR's migrations\n"
          "       dbinit new NAME [--migrations-dir DIR]   write the next NNNN_NAME.up.sql and .down.sql (DIR: sql)\n"
+         "       dbinit lint [--migrations-dir DIR]       what in the migrations would hurt a live table (dbinit-lint)\n"
          "\n"
          "Every option can also be set by the environment variable shown; the command line wins.\n"
          "Durations: 250ms, 5s, 2m, 1h (a bare number means seconds). Booleans: 1/0, true/false, yes/no, on/off.\n"
@@ -396,8 +398,8 @@ std::string help_text() {
   out << "  -h, --help                    show this help\n"
          "  -v, --version                 show the version, the built-in CAs and the migration set\n"
          "\n"
-         "Exit codes: 0 success (or COMMAND's own code), 1 status: migrations pending, 2 usage or configuration\n"
-         "error, 3 database not reachable, 4 migration failed, 5 migration lock timeout, 6 applied migrations\n"
+         "Exit codes: 0 success (or COMMAND's own code), 1 status: migrations pending (lint: findings), 2 usage\n"
+         "or configuration error, 3 database not reachable, 4 migration failed, 5 migration lock timeout, 6 applied migrations\n"
          "differ from embedded ones, 70 internal error (the system refused a fork, signal set-up or memory),\n"
          "126 command not executable, 127 command not found, 128+N stopped by signal N.\n";
   return out.str();

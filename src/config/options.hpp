@@ -19,8 +19,9 @@
 namespace dbinit {
 
 // run: the phases, then COMMAND; wait, migrate, status, sql: phases only;
-// version, bundle, new: tools that never connect.
-enum class Command { run, wait, migrate, status, sql, version, bundle, new_migration };
+// version, bundle, new, lint: tools (only lint connects, to read the history
+// of a database it is given).
+enum class Command { run, wait, migrate, status, sql, version, bundle, new_migration, lint };
 
 struct Config {
   Command command = Command::run;

@@ -22,6 +22,7 @@ Phases phases_for(const Config& config) {
     case Command::version:
     case Command::bundle:
     case Command::new_migration:
+    case Command::lint:
       break;  // tools (config/tools.hpp): no phase at all
   }
   // Migrating needs a session, whatever --skip-wait says.

@@ -1,0 +1,207 @@
+#define BOOST_TEST_MODULE lint
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <vector>
+
+#include "lint/lint.hpp"
+
+// Every rule with a migration that trips it and the safe way that does not,
+// each after a first migration that made the tables: the app uses them.
+using namespace dbinit::lint;
+
+namespace {
+
+constexpr const char* first_migration =
+    "CREATE TABLE parents (id int PRIMARY KEY);\n"
+    "CREATE TABLE t (id int PRIMARY KEY, a varchar(10), n numeric(10,2), b int, c text, p int);\n";
+
+LintReport lint_after_tables(const std::string& second) {
+  return lint_migrations({{"0001_tables.up.sql", first_migration}, {"0002_change.up.sql", second}});
+}
+
+// "rule@line" for each finding of the second migration.
+std::vector<std::string> findings_of(const std::string& second) {
+  const LintReport report = lint_after_tables(second);
+  BOOST_TEST_REQUIRE(report.failures.empty(), second);
+  std::vector<std::string> found;
+  for (const auto& finding : report.findings)
+    found.push_back(std::string(rule(finding.rule).name) + "@" + std::to_string(finding.line));
+  return found;
+}
+
+using Found = std::vector<std::string>;
+
+struct RuleCase {
+  const char* rule;
+  const char* trips;  // one statement on line 1 (or the file's first statement after a directive)
+  const char* safe;
+};
+
+const RuleCase rule_cases[] = {
+    {"index-not-concurrent", "CREATE INDEX t_a ON t (a);",
+     "-- dbinit:no-transaction\nCREATE INDEX CONCURRENTLY t_a ON t (a);"},
+    {"concurrent-index-if-not-exists", "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a ON t (a);",
+     "CREATE INDEX CONCURRENTLY t_a ON t (a);"},
+    {"volatile-default", "ALTER TABLE t ADD COLUMN u uuid DEFAULT gen_random_uuid();",
+     "ALTER TABLE t ADD COLUMN u uuid;\nALTER TABLE t ALTER COLUMN u SET DEFAULT gen_random_uuid();"},
+    {"rewriting-type-change", "ALTER TABLE t ALTER COLUMN b TYPE bigint;",
+     "ALTER TABLE t ALTER COLUMN a TYPE varchar(20), ALTER COLUMN n TYPE numeric(12,2);"},
+    {"set-not-null", "ALTER TABLE t ALTER COLUMN b SET NOT NULL;",
+     "ALTER TABLE t ADD CONSTRAINT t_b_not_null CHECK (b IS NOT NULL) NOT VALID;\n"
+     "ALTER TABLE t VALIDATE CONSTRAINT t_b_not_null;\n"
+     "ALTER TABLE t ALTER COLUMN b SET NOT NULL;"},
+    {"constraint-without-not-valid", "ALTER TABLE t ADD CONSTRAINT t_p_fkey FOREIGN KEY (p) REFERENCES parents (id);",
+     "ALTER TABLE t ADD CONSTRAINT t_p_fkey FOREIGN KEY (p) REFERENCES parents (id) NOT VALID;\n"
+     "ALTER TABLE t VALIDATE CONSTRAINT t_p_fkey;"},
+    {"unique-constraint-builds-index", "ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a);",
+     "ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE USING INDEX t_a;"},
+    {"drop-column", "ALTER TABLE t DROP COLUMN c;",
+     "-- dbinit:lint-ignore drop-column release 12 stopped reading c\nALTER TABLE t DROP COLUMN c;"},
+    {"drop-table", "DROP TABLE t;", "-- dbinit:lint-ignore drop-table nothing has read t since release 9\nDROP TABLE t;"},
+    {"rename", "ALTER TABLE t RENAME COLUMN a TO title;",
+     "ALTER TABLE t ADD COLUMN title varchar(10);\nCREATE VIEW t_titles AS SELECT id, a AS title FROM t;"},
+    {"vacuum-full", "VACUUM FULL t;", "VACUUM t;"},
+    {"cluster", "CLUSTER t USING t_a;", "-- dbinit:lint-ignore cluster t has ten rows, all of them static\nCLUSTER t USING t_a;"},
+    {"lock-table", "LOCK TABLE t IN ACCESS EXCLUSIVE MODE;", "ALTER TABLE t ADD COLUMN d int;"},
+    {"truncate", "TRUNCATE t;", "DELETE FROM t WHERE id < 1000;"},
+    {"update-without-where", "UPDATE t SET b = 0;", "UPDATE t SET b = 0 WHERE id BETWEEN 1 AND 1000 AND b IS NULL;"},
+    {"delete-without-where", "DELETE FROM t;", "DELETE FROM t WHERE id BETWEEN 1 AND 1000;"},
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_rule_trips_on_its_statement_and_not_on_the_safe_way) {
+  for (const auto& rule_case : rule_cases) {
+    BOOST_TEST_CONTEXT(rule_case.rule) {
+      BOOST_TEST(rule_named(rule_case.rule).has_value());
+      BOOST_TEST(findings_of(rule_case.trips) == Found{std::string(rule_case.rule) + "@1"});
+      BOOST_TEST(findings_of(rule_case.safe) == Found{});
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_finding_says_where_what_it_costs_and_the_safe_way) {
+  const LintReport report = lint_after_tables("\n-- why\nCREATE INDEX t_a\n  ON t (a);");
+  BOOST_TEST_REQUIRE(report.findings.size() == 1u);
+  BOOST_TEST(format_finding(report.findings[0]) ==
+             "0002_change.up.sql:3: index-not-concurrent: CREATE INDEX blocks every write to t until the whole index "
+             "is built; safe way: CREATE INDEX CONCURRENTLY, in a migration of its own that starts with "
+             "-- dbinit:no-transaction");
+}
+
+BOOST_AUTO_TEST_CASE(only_volatile_defaults_rewrite_stable_and_constant_ones_do_not) {
+  for (const char* rewrites :
+       {"ALTER TABLE t ADD COLUMN r float8 DEFAULT random();",
+        "ALTER TABLE t ADD COLUMN at timestamptz NOT NULL DEFAULT clock_timestamp();",
+        "ALTER TABLE t ADD COLUMN r int DEFAULT (random() * 100)::int;", "ALTER TABLE t ADD COLUMN s bigserial;",
+        "ALTER TABLE t ADD COLUMN s int GENERATED ALWAYS AS IDENTITY;",
+        "ALTER TABLE t ADD COLUMN s int GENERATED ALWAYS AS (b * 2) STORED;"})
+    BOOST_TEST(findings_of(rewrites) == Found{"volatile-default@1"}, rewrites);
+  for (const char* fine :
+       {"ALTER TABLE t ADD COLUMN at timestamptz NOT NULL DEFAULT now();",
+        "ALTER TABLE t ADD COLUMN at timestamptz DEFAULT CURRENT_TIMESTAMP;",
+        "ALTER TABLE t ADD COLUMN flag boolean NOT NULL DEFAULT false;", "ALTER TABLE t ADD COLUMN note text;"})
+    BOOST_TEST(findings_of(fine) == Found{}, fine);
+}
+
+BOOST_AUTO_TEST_CASE(a_type_change_passes_only_as_a_widening_the_set_can_see) {
+  for (const char* widening :
+       {"ALTER TABLE t ALTER COLUMN a TYPE text;", "ALTER TABLE t ALTER COLUMN a TYPE varchar;",
+        "ALTER TABLE t ALTER COLUMN a TYPE character varying(10);", "ALTER TABLE t ALTER COLUMN n TYPE numeric;",
+        "ALTER TABLE t ALTER COLUMN n TYPE decimal(20, 2);", "ALTER TABLE t ALTER COLUMN c TYPE varchar;"})
+    BOOST_TEST(findings_of(widening) == Found{}, widening);
+  for (const char* rewrite :
+       {"ALTER TABLE t ALTER COLUMN a TYPE varchar(5);", "ALTER TABLE t ALTER COLUMN n TYPE numeric(12,3);",
+        "ALTER TABLE t ALTER COLUMN n TYPE numeric(8,2);", "ALTER TABLE t ALTER COLUMN c TYPE varchar(100);",
+        "ALTER TABLE t ALTER COLUMN a TYPE text USING upper(a);",
+        "ALTER TABLE elsewhere ALTER COLUMN a TYPE text;"})  // a table whose columns the set never showed
+    BOOST_TEST(findings_of(rewrite) == Found{"rewriting-type-change@1"}, rewrite);
+  // A widening judged against the type the set changed it to last.
+  BOOST_TEST(findings_of("ALTER TABLE t ALTER COLUMN a TYPE varchar(50);\nALTER TABLE t ALTER COLUMN a TYPE "
+                         "varchar(20);") == Found{"rewriting-type-change@2"});
+}
+
+BOOST_AUTO_TEST_CASE(set_not_null_needs_the_check_validated_not_only_added) {
+  BOOST_TEST(findings_of("ALTER TABLE t ADD CONSTRAINT t_b_nn CHECK (b IS NOT NULL) NOT VALID;\n"
+                         "ALTER TABLE t ALTER COLUMN b SET NOT NULL;") == Found{"set-not-null@2"});
+  BOOST_TEST(findings_of("ALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (c IS NOT NULL) NOT VALID;\n"
+                         "ALTER TABLE t VALIDATE CONSTRAINT t_c_nn;\n"
+                         "ALTER TABLE t ALTER COLUMN b SET NOT NULL;") == Found{"set-not-null@3"});
+  // The check may come from an earlier migration of the set.
+  const LintReport report = lint_migrations(
+      {{"0001_tables.up.sql", first_migration},
+       {"0002_check.up.sql", "ALTER TABLE t ADD CONSTRAINT t_b_nn CHECK (b IS NOT NULL) NOT VALID;"},
+       {"0003_validate.up.sql", "ALTER TABLE t VALIDATE CONSTRAINT t_b_nn;"},
+       {"0004_not_null.up.sql", "ALTER TABLE t ALTER COLUMN b SET NOT NULL;"}});
+  BOOST_TEST(report.findings.empty());
+}
+
+BOOST_AUTO_TEST_CASE(check_constraints_and_unique_columns_trip_like_their_alter_table_forms) {
+  BOOST_TEST(findings_of("ALTER TABLE t ADD CONSTRAINT t_b_positive CHECK (b > 0);") ==
+             Found{"constraint-without-not-valid@1"});
+  BOOST_TEST(findings_of("ALTER TABLE t ADD CONSTRAINT t_b_positive CHECK (b > 0) NOT VALID;") == Found{});
+  BOOST_TEST(findings_of("ALTER TABLE t ADD PRIMARY KEY (a);") == Found{"unique-constraint-builds-index@1"});
+  BOOST_TEST(findings_of("ALTER TABLE t ADD COLUMN code text UNIQUE;") == Found{"unique-constraint-builds-index@1"});
+  BOOST_TEST(findings_of("ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_id;") == Found{});
+}
+
+BOOST_AUTO_TEST_CASE(a_table_created_earlier_in_the_same_migration_is_exempt) {
+  std::string all_rules = "CREATE TABLE fresh (id int, a varchar(10), b int, c text);\n";
+  for (const auto& rule_case : rule_cases) {
+    std::string statement = rule_case.trips;
+    if (std::string(rule_case.rule) == "concurrent-index-if-not-exists") continue;  // not about a live table
+    for (std::size_t at; (at = statement.find(" t ")) != std::string::npos;) statement.replace(at, 3, " fresh ");
+    for (std::size_t at; (at = statement.find(" t;")) != std::string::npos;) statement.replace(at, 3, " fresh;");
+    all_rules += statement + "\n";
+  }
+  BOOST_TEST(findings_of(all_rules) == Found{});
+  // ... and only in that migration: the next one may run months later.
+  const LintReport report = lint_migrations({{"0001_fresh.up.sql", "CREATE TABLE fresh (id int, a text);"},
+                                             {"0002_index.up.sql", "CREATE INDEX fresh_a ON fresh (a);"}});
+  BOOST_TEST_REQUIRE(report.findings.size() == 1u);
+  BOOST_TEST(report.findings[0].file == "0002_index.up.sql");
+  BOOST_TEST(findings_of("CREATE TABLE copy AS SELECT * FROM t;\nCREATE INDEX copy_a ON copy (a);") == Found{});
+}
+
+BOOST_AUTO_TEST_CASE(an_ignore_comment_with_a_reason_silences_its_rule_on_its_statement) {
+  BOOST_TEST(findings_of("-- dbinit:lint-ignore truncate t holds a cache the app refills\nTRUNCATE t;") == Found{});
+  BOOST_TEST(findings_of("TRUNCATE t; -- dbinit:lint-ignore truncate a cache the app refills\nTRUNCATE t;") ==
+             Found{"truncate@2"});
+  BOOST_TEST(findings_of("-- dbinit:lint-ignore truncate a cache\n-- refilled by the app\n\nTRUNCATE t;\n"
+                         "TRUNCATE t;") == Found{"truncate@5"});
+  // Another rule's ignore silences nothing here.
+  BOOST_TEST(findings_of("-- dbinit:lint-ignore drop-table a cache\nTRUNCATE t;") == Found{"truncate@2"});
+  // Two rules on one statement, two comments.
+  BOOST_TEST(findings_of("-- dbinit:lint-ignore drop-column c was never read\n"
+                         "-- dbinit:lint-ignore rename the app reads both names since release 4\n"
+                         "ALTER TABLE t DROP COLUMN c;\nALTER TABLE t RENAME a TO title;") == Found{"rename@4"});
+}
+
+BOOST_AUTO_TEST_CASE(an_ignore_comment_that_cannot_silence_is_a_finding_itself) {
+  BOOST_TEST(findings_of("-- dbinit:lint-ignore truncate\nTRUNCATE t;") == (Found{"bad-lint-ignore@1", "truncate@2"}));
+  BOOST_TEST(findings_of("TRUNCATE t; -- dbinit:lint-ignore truncation a cache") ==
+             (Found{"bad-lint-ignore@1", "truncate@1"}));
+  BOOST_TEST(findings_of("SELECT 1;\n-- dbinit:lint-ignore truncate nothing follows\n") == Found{"bad-lint-ignore@2"});
+  // Text that only looks like one is not one.
+  BOOST_TEST(findings_of("SELECT '-- dbinit:lint-ignore truncate x';\n/* dbinit:lint-ignore truncate x */ SELECT 1;") ==
+             Found{});
+}
+
+BOOST_AUTO_TEST_CASE(a_file_the_parser_refuses_is_named_with_postgresqls_message_and_exit_2) {
+  const LintReport report = lint_migrations({{"0001_bad.up.sql", "CREATE TABLE t (id int);\n\nALTER TABEL t ADD b int;"},
+                                             {"0002_fine.up.sql", "TRUNCATE t;"}});
+  BOOST_TEST_REQUIRE(report.failures.size() == 1u);
+  BOOST_TEST(format_failure(report.failures[0]) ==
+             "0001_bad.up.sql:3:7: PostgreSQL's parser refuses the file: syntax error at or near \"TABEL\"");
+  BOOST_TEST(report.files_parsed == 1u);
+  BOOST_TEST(report.findings.size() == 1u);  // the other files are still read
+  BOOST_TEST(lint_exit_code(report) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(exit_code_is_0_when_clean_and_1_with_findings) {
+  BOOST_TEST(lint_exit_code(lint_after_tables("ALTER TABLE t ADD COLUMN d int;")) == 0);
+  BOOST_TEST(lint_exit_code(lint_after_tables("TRUNCATE t;")) == 1);
+  BOOST_TEST(lint_exit_code(lint_migrations({})) == 0);
+  BOOST_TEST(lint_exit_code(lint_migrations({{"0001_comment.up.sql", "-- nothing yet\n"}})) == 0);
+}
