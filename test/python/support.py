@@ -81,6 +81,13 @@ class Cluster:
         self.data = self.dir / "data"
 
     def __enter__(self):
+        try:
+            return self._start()
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)  # __exit__ does not run when __enter__ fails
+            raise
+
+    def _start(self):
         give_to_postgres(self.dir)
         password_file = self.dir / "pw"
         password_file.write_text(self.password + "\n")
