@@ -123,6 +123,19 @@ class MigrationFromModels(unittest.TestCase):
         self.assertEqual(self.differences(database), "")
 
 
+    def test_what_dbinit_lint_finds_in_the_new_migration_is_printed(self):
+        database = self.cluster.create_database("linted")
+        # An index on a table that exists before the set: it would block writes.
+        conversation = self.work / "chatbot" / "models" / "conversation.py"
+        conversation.write_text(conversation.read_text().replace("title: Optional[str] = None",
+                                                                 "title: Optional[str] = Field(default=None, index=True)"))
+        result = self.tool(database, "chatbot.models", "--name", "index_titles")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertRegex(result.stderr, r"migration-from-models: warning: sql/\d{4}_index_titles\.up\.sql:\d+: "
+                                        r"index-not-concurrent: ")
+        # The files are written all the same: the user reviews them.
+        self.assertTrue(any(p.name.endswith("_index_titles.up.sql") for p in (self.work / "sql").iterdir()))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
