@@ -128,6 +128,14 @@ const OptionSpec option_specs[] = {
     {"strict", Kind::flag, "BOOL", "refuse a database that has versions newer than dbinit's", {},
      [](Config& c, const std::string& v) { return set_flag(c.migrate.strict, v); },
      [](const Config& d) { return shown(d.migrate.strict); }},
+    {"format", Kind::value, "FORMAT", "status only: table, or json (one document for CI jobs and deploy scripts)", {},
+     [](Config& c, const std::string& v) -> Refusal {
+       if (v == "table") c.migrate.status_format = StatusFormat::table;
+       else if (v == "json") c.migrate.status_format = StatusFormat::json;
+       else return std::string("table or json");
+       return {};
+     },
+     [](const Config& d) { return std::string(d.migrate.status_format == StatusFormat::json ? "json" : "table"); }},
     {"mode", Kind::value, "MODE", "supervise, exec, or auto (supervise when PID 1, else exec)", {},
      [](Config& c, const std::string& v) -> Refusal {
        for (const Mode mode : {Mode::automatic, Mode::supervise, Mode::exec}) {
@@ -296,6 +304,8 @@ std::string check_consistency(const Config& config) {
     return "--repair VERSION is only accepted by 'dbinit migrate'";
   if (config.migrate.repair && config.migrate.target) return "--repair and --target cannot be combined";
   if (!config.output.empty() && config.command != Command::bundle) return "--output FILE is only accepted by 'dbinit bundle'";
+  if (config.migrate.status_format != StatusFormat::table && config.command != Command::status)
+    return "--format is only accepted by 'dbinit status'";
   switch (config.command) {
     case Command::run:
       if (config.command_argv.empty())
@@ -375,7 +385,7 @@ std::string help_text() {
   out << "Usage: dbinit [OPTIONS] [--] COMMAND [ARGS...]  wait for PostgreSQL, migrate, then run COMMAND\n"
          "       dbinit wait [OPTIONS]                    only wait until the database answers\n"
          "       dbinit migrate [OPTIONS]                 wait and migrate (--target V, --repair V), then exit\n"
-         "       dbinit status [OPTIONS]                  list embedded and applied migrations\n"
+         "       dbinit status [OPTIONS]                  list embedded and applied migrations (--format json)\n"
          "       dbinit sql [OPTIONS]                     print the SQL that migrate would run\n"
          "       dbinit bundle DIR --output FILE          write a copy of dbinit carrying DIR's migrations\n"
          "       dbinit new NAME [--migrations-dir DIR]   write the next NNNN_NAME.up.sql and .down.sql (DIR: sql)\n"

@@ -138,7 +138,7 @@ class MigrationRun {
                                [](const HistoryRow& row, long long wanted) { return row.version < wanted; });
     if (at != rows.end() && at->version == version) at = rows.erase(at);
     if (step.direction == Direction::up)
-      rows.insert(at, {version, step.migration->name, step.migration->checksum, "applied", "now"});
+      rows.insert(at, {version, step.migration->name, step.migration->checksum, "applied", "now", std::nullopt});
   }
 
   // A busy lock: name its holder now and then, give up at the lock timeout,

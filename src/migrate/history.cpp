@@ -65,7 +65,7 @@ std::optional<History> parse_history(const std::vector<PgResult>& results, std::
     error = failure->message + " (SQLSTATE " + failure->sqlstate + ")";
     return std::nullopt;
   }
-  if (results.empty() || PQresultStatus(results.back().get()) != PGRES_TUPLES_OK || PQnfields(results.back().get()) != 5) {
+  if (results.empty() || PQresultStatus(results.back().get()) != PGRES_TUPLES_OK || PQnfields(results.back().get()) != 6) {
     error = "unexpected answer to the history query";
     return std::nullopt;
   }
@@ -78,6 +78,7 @@ std::optional<History> parse_history(const std::vector<PgResult>& results, std::
     entry.checksum = PQgetvalue(result, row, 2);
     entry.state = PQgetvalue(result, row, 3);
     entry.applied_at = PQgetvalue(result, row, 4);
+    if (!PQgetisnull(result, row, 5)) entry.duration_ms = std::stoll(PQgetvalue(result, row, 5));
     history.rows.push_back(std::move(entry));
   }
   return history;

@@ -32,6 +32,7 @@ struct HistoryRow {
   std::string checksum;
   std::string state;  // "applied" or "dirty"
   std::string applied_at;
+  std::optional<long long> duration_ms;  // NULL where it is not known
 };
 
 struct History {

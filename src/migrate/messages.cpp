@@ -158,7 +158,8 @@ std::string read_history_sql(const HistoryTable& table) {
   // would fail on every other database and abort the message.
   return "SELECT CASE WHEN pg_catalog.to_regclass('alembic_version') IS NOT NULL THEN "
          "pg_catalog.query_to_xml('SELECT version_num FROM alembic_version', false, true, '')::text END;\n"
-         "SELECT version, name, checksum, state, applied_at::text FROM " + table.qualified + " ORDER BY version";
+         "SELECT version, name, checksum, state, applied_at::text, duration_ms FROM " + table.qualified +
+         " ORDER BY version";
 }
 
 // Every commit but the last is asynchronous (synchronous_commit off for the

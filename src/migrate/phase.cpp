@@ -33,8 +33,11 @@ int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, con
   switch (action) {
     case MigrateAction::status: {
       const auto rows = migration_status(migrations, *history);
-      std::cout << format_status_table(rows) << std::flush;
-      return to_int(status_exit_code(rows, migrations));
+      const ExitCode code = status_exit_code(rows, migrations);
+      std::cout << (settings.status_format == StatusFormat::json ? format_status_json(rows, set, code)
+                                                                 : format_status_table(rows))
+                << std::flush;
+      return to_int(code);
     }
     case MigrateAction::sql: {
       const auto plan = plan_migrations(migrations, *history, request);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/json.hpp"
 #include "migrate/batch.hpp"
 
 namespace dbinit {
@@ -21,13 +22,15 @@ std::string_view state_name(MigrationState state) {
 std::vector<StatusRow> migration_status(const std::vector<Migration>& embedded, const History& history) {
   std::map<long long, StatusRow> rows;
   for (const auto& migration : embedded)
-    rows[migration.version] = {migration.version, migration.name, MigrationState::pending, ""};
+    rows[migration.version] = {migration.version, migration.name, MigrationState::pending, "", migration.checksum, {}};
   std::map<long long, const Migration*> known;
   for (const auto& migration : embedded) known[migration.version] = &migration;
   for (const auto& applied : history.rows) {
     auto& row = rows[applied.version];
     row.version = applied.version;
     row.applied_at = applied.applied_at;
+    row.checksum = applied.checksum;
+    row.duration_ms = applied.duration_ms;
     const auto found = known.find(applied.version);
     if (found == known.end()) {
       row.name = applied.name;
@@ -66,6 +69,67 @@ std::string format_status_table(const std::vector<StatusRow>& rows) {
   for (const auto& row : rows)
     out += pad(std::to_string(row.version), 9) + pad(row.name, name_width + 2) +
            pad(std::string(state_name(row.state)), 19) + (row.applied_at.empty() ? "-" : row.applied_at) + "\n";
+  return out;
+}
+
+namespace {
+
+void append_json_field(std::string& out, std::string_view key, std::string_view value, bool first = false) {
+  out += first ? "" : ", ";
+  append_json_string(out, key);
+  out += ": ";
+  append_json_string(out, value);
+}
+
+void append_json_number(std::string& out, std::string_view key, std::optional<long long> value) {
+  out += ", ";
+  append_json_string(out, key);
+  out += ": " + (value ? std::to_string(*value) : std::string("null"));
+}
+
+}  // namespace
+
+std::string format_status_json(const std::vector<StatusRow>& rows, const MigrationSet& set, ExitCode exit_code) {
+  std::string out = "{\"migrations\": [";
+  std::map<MigrationState, long long> count;
+  std::optional<long long> version;  // the newest applied
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const StatusRow& row = rows[i];
+    ++count[row.state];
+    if (row.state != MigrationState::pending) version = row.version;
+    out += i ? ",\n  {" : "\n  {";
+    out += "\"version\": " + std::to_string(row.version);
+    append_json_field(out, "name", row.name);
+    append_json_field(out, "state", state_name(row.state));
+    append_json_field(out, "checksum", row.checksum);
+    out += ", \"applied_at\": ";
+    if (row.applied_at.empty()) out += "null";
+    else append_json_string(out, row.applied_at);
+    append_json_number(out, "duration_ms", row.duration_ms);
+    out += "}";
+  }
+  out += rows.empty() ? "],\n" : "\n],\n";
+  out += "\"set\": {";
+  append_json_field(out, "source", source_name(set.source), true);
+  out += ", \"location\": ";
+  if (set.location.empty()) out += "null";
+  else append_json_string(out, set.location);
+  append_json_field(out, "digest", set.digest);
+  append_json_number(out, "count", static_cast<long long>(set.migrations.size()));
+  out += "},\n\"summary\": {";
+  bool first = true;
+  for (const auto state : {MigrationState::applied, MigrationState::pending, MigrationState::dirty,
+                           MigrationState::checksum_mismatch, MigrationState::unknown}) {
+    std::string key(state_name(state));
+    std::replace(key.begin(), key.end(), ' ', '_');
+    out += first ? "" : ", ";
+    first = false;
+    append_json_string(out, key);
+    out += ": " + std::to_string(count[state]);
+  }
+  append_json_number(out, "version", version);
+  append_json_number(out, "exit_code", to_int(exit_code));
+  out += "}}\n";
   return out;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The two reports that change nothing: `dbinit status` (every migration and
-// its state) and `dbinit sql` (the messages `migrate` would send, built by
+// its state, as a table or as JSON) and `dbinit sql` (the messages `migrate` would send, built by
 // migrate/messages.hpp as migrate builds them). Pure.
 #include <string>
 #include <string_view>
@@ -10,6 +10,7 @@
 #include "migrate/history.hpp"
 #include "migrate/messages.hpp"
 #include "migrate/plan.hpp"
+#include "migrate/source.hpp"
 
 namespace dbinit {
 
@@ -21,12 +22,19 @@ struct StatusRow {
   std::string name;
   MigrationState state;
   std::string applied_at;  // empty when not applied
+  std::string checksum;    // as recorded; the file's while it is pending
+  std::optional<long long> duration_ms;
 };
 
 std::vector<StatusRow> migration_status(const std::vector<Migration>& embedded, const History& history);
 // 0 up to date, 1 pending, 4 dirty, 6 mismatch or unknown version between known ones.
 ExitCode status_exit_code(const std::vector<StatusRow>& rows, const std::vector<Migration>& embedded);
 std::string format_status_table(const std::vector<StatusRow>& rows);
+// `dbinit status --format json`: one document, for CI jobs and deploy
+// scripts: every migration (version, name, state, checksum, applied_at,
+// duration_ms), the set (source, location, digest, count) and a summary
+// (a count per state, the database's version, the exit code).
+std::string format_status_json(const std::vector<StatusRow>& rows, const MigrationSet& set, ExitCode exit_code);
 
 // `dbinit sql`: every message `dbinit migrate` would send to the database
 // whose history this is, when nothing else happens meanwhile (no busy

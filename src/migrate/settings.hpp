@@ -13,6 +13,9 @@ namespace dbinit {
 // (`dbinit status`), or print the SQL applying them would send (`dbinit sql`).
 enum class MigrateAction { apply, status, sql };
 
+// How `dbinit status` prints: a table for people, JSON for machines.
+enum class StatusFormat { table, json };
+
 struct MigrateSettings {
   bool skip = false;  // --skip-migrations: a run starts COMMAND without migrating
   HistoryTable history_table = default_history_table();
@@ -24,6 +27,7 @@ struct MigrateSettings {
   std::optional<long long> target;  // nullopt: the newest version
   std::optional<long long> repair;  // `dbinit migrate --repair V`
   bool strict = false;              // a database ahead of dbinit is drift
+  StatusFormat status_format = StatusFormat::table;
   std::optional<std::string> migrations_dir;  // read the set from here at start (development)
 };
 

@@ -13,7 +13,7 @@ using namespace dbinit::test;
 BOOST_AUTO_TEST_CASE(status_lists_every_state) {
   const auto set = embedded({1, 2, 3, 4});
   // 1 applied, 2 changed since, 3 pending, 4 dirty, 9 applied by a newer dbinit.
-  const auto history = history_of({row_for(set[0]), {2, set[1].name, "changed", "applied", "2026-01-02"}, row_for(set[3], "dirty"),
+  const auto history = history_of({row_for(set[0]), {2, set[1].name, "changed", "applied", "2026-01-02", 12}, row_for(set[3], "dirty"),
                         foreign_row(9)});
   const auto rows = migration_status(set, history);
   BOOST_TEST_REQUIRE(rows.size() == 5u);
@@ -63,9 +63,9 @@ BOOST_AUTO_TEST_CASE(state_names) {
 }
 
 BOOST_AUTO_TEST_CASE(status_table_has_aligned_columns) {
-  std::vector<StatusRow> rows{{1, "create_conversations", MigrationState::applied, "2026-01-01 10:00:00+00"},
-                              {12, "x", MigrationState::checksum_mismatch, "2026-01-02 10:00:00+00"},
-                              {123, "pending_one", MigrationState::pending, ""}};
+  std::vector<StatusRow> rows{{1, "create_conversations", MigrationState::applied, "2026-01-01 10:00:00+00", "c1", 4},
+                              {12, "x", MigrationState::checksum_mismatch, "2026-01-02 10:00:00+00", "c2", {}},
+                              {123, "pending_one", MigrationState::pending, "", "c3", {}}};
   const auto table = format_status_table(rows);
   std::istringstream in(table);
   std::vector<std::string> lines;
@@ -90,4 +90,31 @@ BOOST_AUTO_TEST_CASE(status_table_has_aligned_columns) {
   BOOST_TEST(lines[3].starts_with("123 "));
   BOOST_TEST(lines[3].substr(state_at).starts_with("pending "));
   BOOST_TEST(lines[3].substr(applied_at) == "-");
+}
+
+// One document: every migration, the set, a summary with the exit code;
+// strings escaped, unknown values null.
+BOOST_AUTO_TEST_CASE(status_as_json_is_one_document_with_every_migration_the_set_and_a_summary) {
+  const auto set = embedded({1, 2, 3});
+  auto history = history_of({row_for(set[0]), row_for(set[1], "dirty")});
+  history.rows[0].duration_ms = 17;
+  history.rows[0].applied_at = "2026-01-02 10:00:00+00";
+  const auto rows = migration_status(set, history);
+  MigrationSet loaded;
+  loaded.source = SetSource::directory;
+  loaded.location = "/app/\"sql\"";
+  loaded.migrations = set;
+  loaded.digest = "abc123";
+  const std::string json = format_status_json(rows, loaded, status_exit_code(rows, set));
+  BOOST_TEST(json == "{\"migrations\": [\n"
+                     "  {\"version\": 1, \"name\": \"step_1\", \"state\": \"applied\", \"checksum\": \"" + set[0].checksum +
+                     "\", \"applied_at\": \"2026-01-02 10:00:00+00\", \"duration_ms\": 17},\n"
+                     "  {\"version\": 2, \"name\": \"step_2\", \"state\": \"dirty\", \"checksum\": \"" + set[1].checksum +
+                     "\", \"applied_at\": \"" + history.rows[1].applied_at + "\", \"duration_ms\": null},\n"
+                     "  {\"version\": 3, \"name\": \"step_3\", \"state\": \"pending\", \"checksum\": \"" + set[2].checksum +
+                     "\", \"applied_at\": null, \"duration_ms\": null}\n],\n"
+                     "\"set\": {\"source\": \"directory\", \"location\": \"/app/\\\"sql\\\"\", \"digest\": \"abc123\", \"count\": 3},\n"
+                     "\"summary\": {\"applied\": 1, \"pending\": 1, \"dirty\": 1, \"checksum_mismatch\": 0, \"unknown\": 0, "
+                     "\"version\": 2, \"exit_code\": 4}}\n",
+             json);
 }
