@@ -14,6 +14,7 @@ lint="$build_dir/dbinit-lint"
 [[ -x "$lint" ]] || { echo "regression-sql: $lint is not built" >&2; exit 1; }
 
 find_source() {
+  # scripts/fuzz --real-sql fetches the same package into build-fuzz/.
   find "$build_dir/postgresql-src" build-fuzz/postgresql-src -mindepth 1 -maxdepth 1 -type d -name 'postgresql-*' \
     2> /dev/null | head -n 1 || true
 }
@@ -38,8 +39,9 @@ done
 status=0
 "$lint" --migrations-dir "$work/set" > "$work/out" 2> "$work/err" || status=$?
 # 0 clean, 1 findings, 2 some file refused by the parser; anything else
-# (a signal, an abort) is a crash.
-if ((status > 2)); then
+# (a signal, an abort) is a crash, and so is a sanitizer's report, whose
+# exit code (1) would pass for findings.
+if ((status > 2)) || grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$work/err"; then
   tail -n 20 "$work/err" >&2
   echo "regression-sql: dbinit-lint ended with status $status over $version files of $(basename "$source_dir")" >&2
   exit 1
