@@ -125,6 +125,11 @@ const OptionSpec option_specs[] = {
     {"repair", Kind::value, "VERSION", "migrate only: remove the dirty mark of VERSION so it runs again", {},
      [](Config& c, const std::string& v) { return set_version(c.migrate.repair, v); },
      [](const Config& d) { return d.migrate.repair ? std::to_string(*d.migrate.repair) : std::string(); }},
+    {"baseline", Kind::value, "VERSION",
+     "record versions up to VERSION as applied without running them, on a database dbinit never migrated "
+     "(one create_all made), then migrate", {},
+     [](Config& c, const std::string& v) { return set_version(c.migrate.baseline, v); },
+     [](const Config& d) { return d.migrate.baseline ? std::to_string(*d.migrate.baseline) : std::string(); }},
     {"strict", Kind::flag, "BOOL", "refuse a database that has versions newer than dbinit's", {},
      [](Config& c, const std::string& v) { return set_flag(c.migrate.strict, v); },
      [](const Config& d) { return shown(d.migrate.strict); }},
@@ -303,6 +308,13 @@ std::string check_consistency(const Config& config) {
   if (config.migrate.repair && config.command != Command::migrate)
     return "--repair VERSION is only accepted by 'dbinit migrate'";
   if (config.migrate.repair && config.migrate.target) return "--repair and --target cannot be combined";
+  if (config.migrate.baseline &&
+      (config.command == Command::wait || config.command == Command::status || config.command == Command::bundle ||
+       config.command == Command::new_migration || config.command == Command::lint || config.command == Command::version))
+    return "--baseline VERSION is only accepted where migrations are applied: 'dbinit migrate', 'dbinit sql', "
+           "or 'dbinit -- COMMAND'";
+  if (config.migrate.baseline && (config.migrate.repair || config.migrate.target))
+    return "--baseline cannot be combined with --repair or --target";
   if (!config.output.empty() && config.command != Command::bundle) return "--output FILE is only accepted by 'dbinit bundle'";
   if (config.migrate.status_format != StatusFormat::table && config.command != Command::status)
     return "--format is only accepted by 'dbinit status'";

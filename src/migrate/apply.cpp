@@ -31,10 +31,12 @@ class MigrationRun {
 
   ApplyOutcome run() {
     if (request_.repair && !repair(*request_.repair)) return finish(ExitCode::migration_failed);
+    if (request_.baseline)
+      if (auto refused = baseline_refusal(*request_.baseline)) return finish(*refused);
     for (;;) {
       if (!plan_ && !plan()) return finish(plan_->refusal->exit_code);
       if (next_ == plan_->steps.size()) return finish(ExitCode::ok);
-      const Batch batch = next_batch(*plan_, next_, history_);
+      const Batch batch = next_batch(*plan_, next_, history_, request_.baseline);
       tried_ = true;
       const BatchOutcome sent = database_.apply(batch, history_.table_exists);
       record(batch, sent.committed);
@@ -72,6 +74,30 @@ class MigrationRun {
         return read_again();
     }
     return std::nullopt;
+  }
+
+  // A baseline is for a database dbinit never migrated: its history has no
+  // rows, or exactly this baseline already (a replica or an earlier start
+  // recorded it: nothing to do).
+  std::optional<ExitCode> baseline_refusal(long long through) {
+    const auto known = std::find_if(migrations_.begin(), migrations_.end(),
+                                    [&](const Migration& m) { return m.version == through; });
+    if (known == migrations_.end()) {
+      log::error(phase, "--baseline " + std::to_string(through) + ": the migration set has no version " +
+                            std::to_string(through) + "; give the version of the last migration the database has");
+      return ExitCode::usage;
+    }
+    if (history_.rows.empty()) return std::nullopt;
+    const bool recorded = std::all_of(migrations_.begin(), known + 1, [&](const Migration& m) {
+      return std::any_of(history_.rows.begin(), history_.rows.end(),
+                         [&](const HistoryRow& row) { return row.version == m.version; });
+    });
+    if (recorded) return std::nullopt;
+    log::error(phase, "--baseline " + std::to_string(through) + " refused: the history already has " +
+                          std::to_string(history_.rows.size()) + " version(s), up to " +
+                          std::to_string(history_.rows.back().version) +
+                          "; a baseline is for a database that dbinit has never migrated");
+    return ExitCode::migration_failed;
   }
 
   // The plan holds while this process makes progress; it is made again only
@@ -119,9 +145,14 @@ class MigrationRun {
   // history this process holds (re-reading it would cost a round trip).
   void record(const Batch& batch, const std::vector<std::optional<Milliseconds>>& committed) {
     for (std::size_t i = 0; i < committed.size(); ++i) {
-      log_committed(batch.steps[i], committed[i]);
+      if (batch.kind == BatchKind::baseline) {
+        log_baselined(batch.steps[i]);
+        ++baselined_;
+      } else {
+        log_committed(batch.steps[i], committed[i]);
+        ++applied_;
+      }
       record_locally(batch.steps[i]);
-      ++applied_;
       ++next_;
       lock_wait_.acquired();
       table_lock_wait_.acquired();
@@ -138,7 +169,7 @@ class MigrationRun {
                                [](const HistoryRow& row, long long wanted) { return row.version < wanted; });
     if (at != rows.end() && at->version == version) at = rows.erase(at);
     if (step.direction == Direction::up)
-      rows.insert(at, {version, step.migration->name, step.migration->checksum, "applied", "now", std::nullopt});
+      rows.insert(at, {version, step.migration->name, step.migration->checksum, "applied", "now", std::nullopt, ""});
   }
 
   // A busy lock: name its holder now and then, give up at the lock timeout,
@@ -189,7 +220,7 @@ class MigrationRun {
   ApplyOutcome finish(ExitCode code, std::optional<int> signal = std::nullopt) {
     if (tried_ || code == ExitCode::ok) {
       const auto newest = history_.rows.empty() ? std::nullopt : std::optional(history_.rows.back().version);
-      log_summary({code, signal, applied_, failed_, count_pending(migrations_, history_, request_.plan), newest,
+      log_summary({code, signal, applied_, baselined_, failed_, count_pending(migrations_, history_, request_.plan), newest,
                    std::chrono::duration_cast<Milliseconds>(database_.now() - started_)});
     }
     return {code, signal, applied_};
@@ -208,6 +239,7 @@ class MigrationRun {
   std::optional<MigrationPlan> plan_;
   std::size_t next_ = 0;  // the plan's next step
   unsigned applied_ = 0;
+  unsigned baselined_ = 0;
   bool tried_ = false;  // something was sent that changes the database
   std::optional<std::string> failed_;  // the file of the migration that failed
 };

@@ -20,6 +20,9 @@ namespace dbinit {
 struct ApplyRequest {
   PlanRequest plan;
   std::optional<long long> repair;  // remove this version's dirty mark first
+  // Record the versions up to this one as applied without running them,
+  // on a database dbinit never migrated (--baseline).
+  std::optional<long long> baseline;
   Milliseconds lock_timeout{300'000};
   BackoffPolicy lock_polling = dbinit::lock_polling;
   BackoffPolicy table_lock_backoff = dbinit::table_lock_backoff;

@@ -6,8 +6,15 @@ bool runs_without_transaction(const PlanStep& step) {
   return step.direction == Direction::up && step.migration->up.no_transaction;
 }
 
-Batch next_batch(const MigrationPlan& plan, std::size_t from, const History& history) {
+Batch next_batch(const MigrationPlan& plan, std::size_t from, const History& history,
+                 std::optional<long long> baseline_through) {
   Batch batch;
+  if (from == 0 && baseline_through && history.rows.empty()) {
+    batch.kind = BatchKind::baseline;
+    for (const auto& step : plan.steps)
+      if (step.direction == Direction::up && step.migration->version <= *baseline_through) batch.steps.push_back(step);
+    if (!batch.steps.empty()) return batch;
+  }
   if (runs_without_transaction(plan.steps[from])) {
     batch.kind = BatchKind::no_transaction;
     batch.steps.push_back(plan.steps[from]);

@@ -2,6 +2,7 @@
 // How a plan is cut into what is sent at once: the unit the state machine
 // (migrate/apply.hpp) sends and `dbinit sql` prints. Pure.
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "migrate/history.hpp"
@@ -18,6 +19,9 @@ enum class BatchKind {
   one_transaction,
   // One -- dbinit:no-transaction step, its statements each alone.
   no_transaction,
+  // Versions recorded as applied without running their files, in one
+  // transaction (--baseline: a database create_all made).
+  baseline,
 };
 
 struct Batch {
@@ -29,8 +33,10 @@ struct Batch {
 // no-transaction step alone, otherwise every step up to the next
 // no-transaction one (a single pending step is a batch of one). At the
 // start of a plan for a database Alembic managed and dbinit never did, in
-// one transaction.
-Batch next_batch(const MigrationPlan& plan, std::size_t from, const History& history);
+// one transaction. At the start of a plan for a history without rows, with
+// baseline_through set: the steps up to that version, as a baseline.
+Batch next_batch(const MigrationPlan& plan, std::size_t from, const History& history,
+                 std::optional<long long> baseline_through = std::nullopt);
 
 bool runs_without_transaction(const PlanStep& step);
 

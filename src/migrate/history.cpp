@@ -36,6 +36,8 @@ std::optional<HistoryTable> parse_history_table(std::string_view name) {
 
 HistoryTable default_history_table() { return *parse_history_table("dbinit_schema_history"); }
 
+bool is_baselined(const HistoryRow& row) { return row.state == "applied" && row.applied_by.starts_with(baselined_prefix); }
+
 namespace {
 
 // "<row><version_num>ae1027a6acf</version_num></row>..." -> "ae1027a6acf"
@@ -65,7 +67,7 @@ std::optional<History> parse_history(const std::vector<PgResult>& results, std::
     error = failure->message + " (SQLSTATE " + failure->sqlstate + ")";
     return std::nullopt;
   }
-  if (results.empty() || PQresultStatus(results.back().get()) != PGRES_TUPLES_OK || PQnfields(results.back().get()) != 6) {
+  if (results.empty() || PQresultStatus(results.back().get()) != PGRES_TUPLES_OK || PQnfields(results.back().get()) != 7) {
     error = "unexpected answer to the history query";
     return std::nullopt;
   }
@@ -79,6 +81,7 @@ std::optional<History> parse_history(const std::vector<PgResult>& results, std::
     entry.state = PQgetvalue(result, row, 3);
     entry.applied_at = PQgetvalue(result, row, 4);
     if (!PQgetisnull(result, row, 5)) entry.duration_ms = std::stoll(PQgetvalue(result, row, 5));
+    entry.applied_by = PQgetvalue(result, row, 6);
     history.rows.push_back(std::move(entry));
   }
   return history;

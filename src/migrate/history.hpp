@@ -33,7 +33,13 @@ struct HistoryRow {
   std::string state;  // "applied" or "dirty"
   std::string applied_at;
   std::optional<long long> duration_ms;  // NULL where it is not known
+  std::string applied_by;                // "host (dbinit V)", "baselined by host (dbinit V)"
 };
+
+// A baseline records versions as applied without running them
+// (--baseline); their rows say so in applied_by.
+inline constexpr std::string_view baselined_prefix = "baselined by ";
+bool is_baselined(const HistoryRow& row);
 
 struct History {
   bool table_exists = false;

@@ -1,7 +1,7 @@
 #include "migrate/messages.hpp"
 
 #include "core/text.hpp"
-#include "migrate/index_statement.hpp"
+#include "migrate/statement_targets.hpp"
 #include "migrate/lock.hpp"
 #include "migrate/sql_split.hpp"
 #include "pg/target.hpp"
@@ -28,6 +28,13 @@ class MessageText {
     place.character_offset = characters_;
     append(sql);
     append("\n;\n");
+    return place;
+  }
+  // Where a file would stand, for a step whose file is not sent (a baseline).
+  FileInMessage no_file() {
+    FileInMessage place;
+    place.statements_before_file = take_statements();
+    place.character_offset = characters_;
     return place;
   }
   std::size_t take_statements() { return std::exchange(statements_, 0); }
@@ -132,6 +139,51 @@ std::string durations_sql(const HistoryTable& table, const std::vector<long long
          "RETURNING recorded.version AS dbinit_version, recorded.duration_ms AS dbinit_duration_ms";
 }
 
+// A baseline's check that this is the database the baselined migrations
+// were made for: at least one of the tables they create exists (DBI03 if
+// none does); nothing when they create none.
+void expect_one_of(MessageText& text, const std::vector<PlanStep>& steps) {
+  std::string tables, names;
+  for (const auto& step : steps)
+    for (const auto& statement : split_statements(step.migration->up.sql))
+      if (auto table = created_table(statement.text)) {
+        tables += std::string(tables.empty() ? "" : " OR ") + "pg_catalog.to_regclass(" + quote_literal(*table) +
+                  ") IS NOT NULL";
+        names += (names.empty() ? "" : ", ") + *table;
+      }
+  if (tables.empty()) return;
+  const std::string message = "none of the tables that versions " + std::to_string(steps.front().migration->version) +
+                              " to " + std::to_string(steps.back().migration->version) + " create exists here (" +
+                              names + "): this is not the database they were made for";
+  text.statement("DO $dbinit$ BEGIN IF NOT (" + tables + ") THEN RAISE EXCEPTION USING ERRCODE = '" +
+                 std::string(wrong_database_sqlstate) + "', MESSAGE = " + quote_literal(message) +
+                 "; END IF; END $dbinit$");
+}
+
+// A baseline: in one transaction, under the lock, each version's row as a
+// step going up records it, its file not sent, marked as baselined.
+BatchMessage baseline_message(const MessageContext& context, const Batch& batch, bool create_table_first) {
+  MessageText text;
+  BatchMessage message;
+  text.statement("BEGIN");
+  transaction_settings(text, context.table_lock_timeout, false);
+  if (create_table_first) {
+    text.statement(lock_block_sql(context.lock_key, ""));
+    create_table(text, context.table);
+  }
+  expect_one_of(text, batch.steps);
+  MessageContext baselining = context;
+  baselining.applied_by_sql = quote_literal(baselined_prefix) + " || " + context.applied_by_sql;
+  for (const auto& step : batch.steps) {
+    text.statement(record_sql(baselining, *step.migration));
+    message.files.push_back(text.no_file());
+  }
+  text.statement("COMMIT");
+  message.files.back().statements_after_file = text.take_statements();
+  message.sql = text.take_sql();
+  return message;
+}
+
 // One step's statements from its lock or record to its file's end, and,
 // going down, the deletion of its row.
 FileInMessage step_statements(MessageText& text, const MessageContext& context, const PlanStep& step) {
@@ -158,7 +210,7 @@ std::string read_history_sql(const HistoryTable& table) {
   // would fail on every other database and abort the message.
   return "SELECT CASE WHEN pg_catalog.to_regclass('alembic_version') IS NOT NULL THEN "
          "pg_catalog.query_to_xml('SELECT version_num FROM alembic_version', false, true, '')::text END;\n"
-         "SELECT version, name, checksum, state, applied_at::text, duration_ms FROM " + table.qualified +
+         "SELECT version, name, checksum, state, applied_at::text, duration_ms, applied_by FROM " + table.qualified +
          " ORDER BY version";
 }
 
@@ -173,6 +225,7 @@ std::string read_history_sql(const HistoryTable& table) {
 // batch that stops early ends with a durable write for the same reason
 // (end_batch_sql).
 BatchMessage batch_message(const MessageContext& context, const Batch& batch, bool create_table_first) {
+  if (batch.kind == BatchKind::baseline) return baseline_message(context, batch, create_table_first);
   MessageText text;
   BatchMessage message;
   std::vector<long long> up_versions;

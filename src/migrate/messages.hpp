@@ -30,6 +30,10 @@ struct MessageContext {
   Milliseconds table_lock_timeout;  // --ddl-lock-timeout; zero: no limit
 };
 
+// What a baseline's check raises when none of the tables its migrations
+// create exists: the wrong database.
+inline constexpr std::string_view wrong_database_sqlstate = "DBI03";
+
 // The placeholders `dbinit sql` prints for what only the run knows.
 inline constexpr std::string_view applied_by_placeholder = ":'applied_by'";
 inline constexpr std::string_view duration_placeholder = ":duration_ms";
@@ -60,7 +64,9 @@ struct BatchMessage {
 // takes the lock and checks the version is still recorded; the row is
 // deleted after the file. The durations of the steps going up are written
 // once, in the last transaction, and returned as (dbinit_version,
-// dbinit_duration_ms) rows, as is each step going down's.
+// dbinit_duration_ms) rows, as is each step going down's. A baseline batch
+// is one transaction of history rows, the files not sent, after a check
+// that one of the tables they create exists.
 BatchMessage batch_message(const MessageContext& context, const Batch& batch, bool create_table);
 
 // After a batch stopped at a failing step (its block is open, aborted):
@@ -100,7 +106,7 @@ std::string mark_applied_sql(const HistoryTable& table, const Migration& migrati
                              std::optional<Milliseconds> duration);
 
 // The invalid indexes (index, table) on the tables that the migration's
-// index statements name (migrate/index_statement.hpp), or on every table
+// index statements name (migrate/statement_targets.hpp), or on every table
 // when one of them rebuilds a whole schema or database; empty when it
 // builds no index. Partitioned indexes are left out: one is invalid by
 // design until every partition's index is attached.

@@ -77,6 +77,8 @@ StepOutcome PgMigrationDatabase::step_error(const std::string& file, const State
   if (error.sqlstate == applied_elsewhere_sqlstate || (on_history && error.sqlstate == recorded_already_record_sqlstate))
     return {StepResult::applied_elsewhere};
   if (is_table_lock_conflict(error.sqlstate)) return {StepResult::table_lock_conflict, file + ": " + error.message};
+  // Any other error fails the step: its file's, or a baseline's check
+  // (wrong_database_sqlstate), whose message says what it found.
   MigrationFailure failure;
   failure.file = file;
   failure.message = error.message;
@@ -94,8 +96,9 @@ BatchOutcome PgMigrationDatabase::send_batch(const Batch& batch, bool table_exis
   // control: migrate/set.hpp).
   BatchOutcome sent;
   const auto commits = static_cast<std::size_t>(std::count_if(outcome.results.begin(), outcome.results.end(), is_commit));
-  const std::size_t committed = batch.kind == BatchKind::one_transaction ? (commits > 0 ? batch.steps.size() : 0)
-                                                                         : std::min(commits, batch.steps.size());
+  const bool one_transaction = batch.kind == BatchKind::one_transaction || batch.kind == BatchKind::baseline;
+  const std::size_t committed =
+      one_transaction ? (commits > 0 ? batch.steps.size() : 0) : std::min(commits, batch.steps.size());
   const Durations durations = durations_in(outcome.results);
   for (std::size_t i = 0; i < committed; ++i) sent.committed.push_back(duration_of(durations, batch.steps[i]));
   if (outcome.status != IoStatus::ready) {
@@ -105,7 +108,8 @@ BatchOutcome PgMigrationDatabase::send_batch(const Batch& batch, bool table_exis
   const auto error = first_error(outcome.results);
   if (!error) return sent;
   std::vector<std::string_view> files;
-  for (const auto& step : batch.steps) files.push_back(script_of(step).sql);
+  for (const auto& step : batch.steps)
+    files.push_back(batch.kind == BatchKind::baseline ? std::string_view() : std::string_view(script_of(step).sql));
   const ErrorPlace place = locate_in_batch(message, files, error->position, outcome.results.size() - 1);
   sent.rest = step_error(script_of(batch.steps[place.step]).file_name, *error, place.at);
   end_batch(batch, sent);

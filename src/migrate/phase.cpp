@@ -46,7 +46,9 @@ int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, con
         log::error(log::Phase::migrate, plan.refusal->message);
         return to_int(plan.refusal->exit_code);
       }
-      std::cout << plan_sql(plan, *history, message_context(settings, std::string(applied_by_placeholder))) << std::flush;
+      std::cout << plan_sql(plan, *history, message_context(settings, std::string(applied_by_placeholder)),
+                            settings.baseline)
+                << std::flush;
       return to_int(ExitCode::ok);
     }
     case MigrateAction::apply:
@@ -54,7 +56,8 @@ int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, con
   }
   PgMigrationDatabase database(session, message_context(settings, quote_literal(applied_by())), settings.lock_timeout);
   const ApplyOutcome applied = apply_migrations(database, migrations, std::move(*history),
-                                                {request, settings.repair, settings.lock_timeout, lock_polling, table_lock_backoff, random_seed()});
+                                                {request, settings.repair, settings.baseline, settings.lock_timeout,
+                                                 lock_polling, table_lock_backoff, random_seed()});
   if (applied.stop_signal) return exit_code_for_signal(*applied.stop_signal);
   return to_int(applied.exit_code);
 }

@@ -15,6 +15,7 @@ std::string_view state_name(MigrationState state) {
     case MigrationState::checksum_mismatch: return "checksum mismatch";
     case MigrationState::unknown: return "unknown";
     case MigrationState::dirty: return "dirty";
+    case MigrationState::baselined: return "baselined";
   }
   return "unknown";
 }
@@ -38,7 +39,9 @@ std::vector<StatusRow> migration_status(const std::vector<Migration>& embedded, 
     } else if (applied.state == "dirty") {
       row.state = MigrationState::dirty;
     } else {
-      row.state = found->second->checksum == applied.checksum ? MigrationState::applied : MigrationState::checksum_mismatch;
+      row.state = found->second->checksum != applied.checksum ? MigrationState::checksum_mismatch
+                  : is_baselined(applied)                      ? MigrationState::baselined
+                                                               : MigrationState::applied;
     }
   }
   std::vector<StatusRow> out;
@@ -118,7 +121,7 @@ std::string format_status_json(const std::vector<StatusRow>& rows, const Migrati
   append_json_number(out, "count", static_cast<long long>(set.migrations.size()));
   out += "},\n\"summary\": {";
   bool first = true;
-  for (const auto state : {MigrationState::applied, MigrationState::pending, MigrationState::dirty,
+  for (const auto state : {MigrationState::applied, MigrationState::baselined, MigrationState::pending, MigrationState::dirty,
                            MigrationState::checksum_mismatch, MigrationState::unknown}) {
     std::string key(state_name(state));
     std::replace(key.begin(), key.end(), ' ', '_');
@@ -155,6 +158,9 @@ class MessageList {
 std::string describe_batch(const Batch& batch) {
   const std::string& first = script_of(batch.steps.front()).file_name;
   const std::string& last = script_of(batch.steps.back()).file_name;
+  if (batch.kind == BatchKind::baseline)
+    return "baseline: " + first + (batch.steps.size() > 1 ? " to " + last : "") +
+           " recorded as applied without running them, in one transaction";
   if (batch.kind == BatchKind::one_transaction)
     return "adopting the database: " + first + (batch.steps.size() > 1 ? " to " + last : "") + " in one transaction";
   if (batch.steps.size() == 1) return first + " in its own transaction";
@@ -184,12 +190,13 @@ void add_without_transaction(MessageList& list, const MessageContext& context, c
 
 }  // namespace
 
-std::string plan_sql(const MigrationPlan& plan, const History& history, const MessageContext& context) {
+std::string plan_sql(const MigrationPlan& plan, const History& history, const MessageContext& context,
+                     std::optional<long long> baseline_through) {
   MessageList list;
   list.add("read the history (every start sends it first)", read_history_sql(context.table));
   History simulated = history;  // as migrate would hold it, batch after batch
   for (std::size_t next = 0; next < plan.steps.size();) {
-    const Batch batch = next_batch(plan, next, simulated);
+    const Batch batch = next_batch(plan, next, simulated, baseline_through);
     if (batch.kind == BatchKind::no_transaction)
       add_without_transaction(list, context, *batch.steps.front().migration, !simulated.table_exists);
     else

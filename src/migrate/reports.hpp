@@ -14,7 +14,8 @@
 
 namespace dbinit {
 
-enum class MigrationState { applied, pending, checksum_mismatch, unknown, dirty };
+// baselined: recorded as applied by --baseline, its file never run.
+enum class MigrationState { applied, pending, checksum_mismatch, unknown, dirty, baselined };
 std::string_view state_name(MigrationState state);
 
 struct StatusRow {
@@ -41,6 +42,8 @@ std::string format_status_json(const std::vector<StatusRow>& rows, const Migrati
 // lock, no table lock conflict, no failure): the history read, then the
 // plan batch by batch (migrate/batch.hpp). Each message stands between a
 // line "-- message N: what it does" and a line "-- end of message N".
-std::string plan_sql(const MigrationPlan& plan, const History& history, const MessageContext& context);
+// With baseline_through, the baseline that `migrate --baseline` would record first.
+std::string plan_sql(const MigrationPlan& plan, const History& history, const MessageContext& context,
+                     std::optional<long long> baseline_through = std::nullopt);
 
 }  // namespace dbinit

@@ -22,6 +22,7 @@ std::string left_dirty_text(const Batch& batch) {
 
 std::string in_flight(const Batch& batch, const BatchOutcome& sent) {
   if (batch.kind == BatchKind::one_transaction) return "adopting the database";
+  if (batch.kind == BatchKind::baseline) return "the baseline";
   if (sent.committed.size() == batch.steps.size()) return "the batch's last answer";
   return script_of(batch.steps[sent.committed.size()]).file_name;
 }
@@ -32,11 +33,21 @@ void log_committed(const PlanStep& step, std::optional<Milliseconds> duration) {
              {"duration", duration ? format_duration(*duration) : "unknown"}});
 }
 
+void log_baselined(const PlanStep& step) {
+  log::info(phase, "baselined " + script_of(step).file_name + ": recorded as applied without running it",
+            {{"version", std::to_string(step.migration->version)}});
+}
+
 void log_adopted(std::size_t migrations) {
   log::info(phase, "adopted the database in one transaction", {{"migrations", std::to_string(migrations)}});
 }
 
 void log_failure(const MigrationFailure& failure, const Batch& batch) {
+  if (batch.kind == BatchKind::baseline) {
+    log::error(phase, "baseline refused: " + failure.message + "; nothing was recorded",
+               {{"sqlstate", failure.sqlstate}});
+    return;
+  }
   const std::string where =
       failure.file + (failure.at ? ":" + std::to_string(failure.at->line) + ":" + std::to_string(failure.at->column) : "");
   log::Fields fields{{"file", failure.file}, {"sqlstate", failure.sqlstate}, {"error", failure.message}};
@@ -86,17 +97,18 @@ void log_stopped(const Batch& batch, const BatchOutcome& sent) {
     log::warn(phase, "stopped by signal; every migration sent had been committed");
   else if (sent.rest.settled)
     log::warn(phase, "stopped by signal; " + what + " was rolled back" +
-                         (batch.kind == BatchKind::one_transaction ? ", nothing changed" : ""));
+                         (batch.kind == BatchKind::own_transactions ? "" : ", nothing changed"));
   else
     log::warn(phase, "stopped by signal while " + what + " ran; the server did not answer in time, so whether it "
                      "was committed is unknown: the history tells at the next start");
 }
 
 void log_applied_elsewhere(const Batch& batch, const BatchOutcome& sent) {
-  const std::string who = batch.kind == BatchKind::one_transaction
-                              ? std::string("another replica adopted the database")
-                              : "another replica " + direction_word(batch.steps[sent.committed.size()]) + " " +
-                                    in_flight(batch, sent);
+  const std::string who = batch.kind == BatchKind::one_transaction ? std::string("another replica adopted the database")
+                          : batch.kind == BatchKind::baseline     ? std::string("another replica recorded the baseline")
+                                                                  : "another replica " +
+                                                                    direction_word(batch.steps[sent.committed.size()]) +
+                                                                    " " + in_flight(batch, sent);
   log::info(phase, who + " first; reading the history again");
 }
 
@@ -110,6 +122,7 @@ void log_connection_lost(const Batch& batch, const BatchOutcome& sent) {
 
 void log_summary(const RunSummary& summary) {
   log::Fields fields{{"applied", std::to_string(summary.applied)}};
+  if (summary.baselined) fields.emplace_back("baselined", std::to_string(summary.baselined));
   if (summary.failed) fields.emplace_back("failed", *summary.failed);
   fields.insert(fields.end(), {{"pending", std::to_string(summary.pending)},
                                {"version", summary.version ? std::to_string(*summary.version) : "none"},
@@ -117,7 +130,7 @@ void log_summary(const RunSummary& summary) {
   if (summary.stop_signal)
     log::warn(phase, "migration run stopped by signal", fields);
   else if (summary.exit_code == ExitCode::ok)
-    log::info(phase, summary.applied ? "migrations applied" : "database is up to date", fields);
+    log::info(phase, summary.applied || summary.baselined ? "migrations applied" : "database is up to date", fields);
   else
     log::error(phase, "migration run failed (exit " + std::to_string(to_int(summary.exit_code)) + ")", fields);
 }

@@ -15,6 +15,7 @@ namespace dbinit {
 
 // "applied FILE" or "reverted FILE", with the duration the server measured.
 void log_committed(const PlanStep& step, std::optional<Milliseconds> duration);
+void log_baselined(const PlanStep& step);
 void log_adopted(std::size_t migrations);
 // The failure, what is known to be left of it, and what to do.
 void log_failure(const MigrationFailure& failure, const Batch& batch);
@@ -31,6 +32,7 @@ struct RunSummary {
   ExitCode exit_code = ExitCode::ok;
   std::optional<int> stop_signal;
   unsigned applied = 0;
+  unsigned baselined = 0;
   std::optional<std::string> failed;  // the file of the migration that failed
   std::size_t pending = 0;
   std::optional<long long> version;   // the newest in the history

@@ -26,6 +26,7 @@ struct MigrateSettings {
   Milliseconds table_lock_timeout{2'000};
   std::optional<long long> target;  // nullopt: the newest version
   std::optional<long long> repair;  // `dbinit migrate --repair V`
+  std::optional<long long> baseline;  // `dbinit migrate --baseline V`: a database create_all made
   bool strict = false;              // a database ahead of dbinit is drift
   StatusFormat status_format = StatusFormat::table;
   std::optional<std::string> migrations_dir;  // read the set from here at start (development)

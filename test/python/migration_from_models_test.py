@@ -136,6 +136,36 @@ class MigrationFromModels(unittest.TestCase):
         # The files are written all the same: the user reviews them.
         self.assertTrue(any(p.name.endswith("_index_titles.up.sql") for p in (self.work / "sql").iterdir()))
 
+    def test_the_first_migration_from_the_models_baselines_a_database_create_all_made(self):
+        """The documented way from create_all to dbinit: generate, baseline the old database, migrate the rest."""
+        shutil.rmtree(self.work / "sql")
+        (self.work / "sql").mkdir()
+        scratch = self.cluster.create_database("scratch")
+        result = self.tool(scratch, "chatbot.models", "--name", "initial")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(sorted(p.name for p in (self.work / "sql").iterdir()),
+                         ["0001_initial.down.sql", "0001_initial.up.sql"])
+
+        # The production database that SQLModel.metadata.create_all made, with a row.
+        old = self.cluster.create_database("made_by_create_all")
+        subprocess.run([PYTHON, "-c", "import sys; sys.path.insert(0, sys.argv[2]); import models_schema; "
+                        "from sqlalchemy import create_engine; "
+                        "models_schema.load_metadata(['chatbot.models']).create_all(create_engine(sys.argv[1]))",
+                        self.cluster.url(old), str(REPO / "scripts" / "lib")],
+                       cwd=self.work, env=dict(os.environ, PYTHONPATH=str(self.work)), check=True)
+        self.cluster.sql(old, "INSERT INTO conversations (user_id) VALUES ('kept')")
+        baselined = run_dbinit(self.cluster, old, "migrate", "--baseline", "1", migrations_dir=self.work / "sql")
+        self.assertIn("baselined 0001_initial.up.sql", baselined.stderr)
+        status = run_dbinit(self.cluster, old, "status", migrations_dir=self.work / "sql")
+        self.assertRegex(status.stdout, r"\n1 +initial +baselined ")
+        self.assertEqual(self.cluster.sql(old, "SELECT user_id FROM conversations"), [("kept",)])
+        self.assertEqual(self.differences(old), "")
+
+        # Everywhere else the same migration runs.
+        fresh = self.cluster.create_database("fresh")
+        run_dbinit(self.cluster, fresh, "migrate", migrations_dir=self.work / "sql")
+        self.assertEqual(self.differences(fresh), "")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

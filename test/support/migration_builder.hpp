@@ -47,12 +47,12 @@ inline std::vector<Migration> embedded(std::initializer_list<long long> versions
 
 inline HistoryRow row_for(const Migration& m, std::string state = "applied") {
   return {m.version, m.name, m.checksum, std::move(state), "2026-01-0" + std::to_string(m.version % 9 + 1) + " 10:00:00+00",
-          std::nullopt};
+          std::nullopt, "test"};
 }
 
 inline HistoryRow foreign_row(long long version) {
   return {version, "from_elsewhere", migration_checksum("SELECT 'elsewhere';"), "applied", "2026-01-01 10:00:00+00",
-          std::nullopt};
+          std::nullopt, "test"};
 }
 
 inline History history_of(std::vector<HistoryRow> rows) { return {true, std::move(rows), std::nullopt}; }

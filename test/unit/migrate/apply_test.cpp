@@ -42,12 +42,13 @@ class ScriptedDatabase final : public MigrationDatabase {
   BatchOutcome apply(const Batch& batch, bool) override {
     std::string call = batch.kind == BatchKind::own_transactions ? "batch"
                        : batch.kind == BatchKind::one_transaction ? "together"
+                       : batch.kind == BatchKind::baseline        ? "baseline"
                                                                   : "alone";
     for (const auto& step : batch.steps)
       call += std::string(step.direction == Direction::up ? " " : " -") + std::to_string(step.migration->version);
     calls.push_back(call);
     BatchOutcome sent;
-    if (batch.kind == BatchKind::one_transaction) {
+    if (batch.kind == BatchKind::one_transaction || batch.kind == BatchKind::baseline) {
       sent.rest = next_result();
       if (sent.rest.result == StepResult::applied) sent.committed.assign(batch.steps.size(), 10ms);
       return sent;
@@ -455,4 +456,48 @@ BOOST_AUTO_TEST_CASE(repair_refuses_while_an_index_the_migration_builds_is_inval
   BOOST_TEST(calls_of(database) == "invalid indexes 2");
   BOOST_TEST(line_with(lines, "index t_a on t is invalid: drop it with DROP INDEX CONCURRENTLY t_a; then run dbinit "
                               "migrate --repair 2") < lines.size(), joined(lines));
+}
+
+// A database create_all made: the versions up to the baseline recorded
+// without running them, in one transaction, then the rest applied.
+BOOST_AUTO_TEST_CASE(a_baseline_records_the_versions_up_to_it_then_applies_the_rest) {
+  ApplyRequest baseline = request();
+  baseline.baseline = 2;
+  ScriptedDatabase fresh;
+  CapturedLog log;
+  const auto outcome = apply_migrations(fresh, three, History{}, baseline);
+  const auto lines = log.lines();
+  BOOST_TEST((outcome.exit_code == ExitCode::ok));
+  BOOST_TEST(calls_of(fresh) == "baseline 1 2, batch 3");
+  BOOST_TEST(line_with(lines, "baselined 0001_step_1.up.sql: recorded as applied without running it") < lines.size(),
+             joined(lines));
+  BOOST_TEST(contains(lines.back(), "migrations applied applied=1 baselined=2 pending=0 version=3"), joined(lines));
+  // Already recorded (a replica, or an earlier start with the same setting): nothing to baseline.
+  ScriptedDatabase recorded;
+  BOOST_TEST((apply_migrations(recorded, three, history_of({row_for(three[0]), row_for(three[1])}), baseline).exit_code ==
+              ExitCode::ok));
+  BOOST_TEST(calls_of(recorded) == "batch 3");
+  // Another replica recorded it first: read again, nothing to baseline.
+  ScriptedDatabase raced;
+  raced.step_results = {StepResult::applied_elsewhere};
+  raced.rereads = {history_read(history_of({row_for(three[0]), row_for(three[1])}))};
+  BOOST_TEST((apply_migrations(raced, three, History{}, baseline).exit_code == ExitCode::ok));
+  BOOST_TEST(calls_of(raced) == "baseline 1 2, reread, batch 3");
+}
+
+BOOST_AUTO_TEST_CASE(a_baseline_is_refused_on_a_database_dbinit_migrated_or_for_an_unknown_version) {
+  ApplyRequest baseline = request();
+  baseline.baseline = 2;
+  ScriptedDatabase migrated;
+  CapturedLog log;
+  auto outcome = apply_migrations(migrated, three, history_of({row_for(three[0])}), baseline);
+  auto lines = log.lines();
+  BOOST_TEST((outcome.exit_code == ExitCode::migration_failed));
+  BOOST_TEST(calls_of(migrated) == "");
+  BOOST_TEST(contains(lines.back(), "--baseline 2 refused: the history already has 1 version(s), up to 1"), joined(lines));
+  baseline.baseline = 9;
+  ScriptedDatabase unknown;
+  outcome = apply_migrations(unknown, three, History{}, baseline);
+  BOOST_TEST((outcome.exit_code == ExitCode::usage));
+  BOOST_TEST(calls_of(unknown) == "");
 }

@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(history_sql_names_the_table) {
   const auto table = table_ok("app.history");
   BOOST_TEST(repair_sql(table, 9) == "DELETE FROM \"app\".\"history\" WHERE version = 9 AND state = 'dirty'");
   const auto read = read_history_sql(table);
-  BOOST_TEST(read.ends_with(";\nSELECT version, name, checksum, state, applied_at::text, duration_ms "
+  BOOST_TEST(read.ends_with(";\nSELECT version, name, checksum, state, applied_at::text, duration_ms, applied_by "
                             "FROM \"app\".\"history\" ORDER BY version"),
              read);
   BOOST_TEST(read.starts_with("SELECT CASE WHEN pg_catalog.to_regclass('alembic_version') IS NOT NULL"), read);

@@ -221,3 +221,26 @@ BOOST_AUTO_TEST_CASE(lock_holder_query_splits_the_key_like_pg_locks_does) {
   const auto negative = lock_holder_sql(lock_key(*parse_history_table("public.dbinit_schema_history")));
   BOOST_TEST(contains(negative, "l.classid = 2712355273 AND l.objid = 3002124702"), negative);
 }
+
+// A baseline: one transaction of history rows marked as baselined, the
+// files not sent, after a check that one of their tables exists.
+BOOST_AUTO_TEST_CASE(a_baseline_records_rows_without_the_files_after_checking_the_database) {
+  const auto one = migration(1, "one", "CREATE TABLE IF NOT EXISTS conversations (id int);\nCREATE INDEX ON conversations (id);");
+  const auto two = migration(2, "two", "CREATE TABLE messages (id int);");
+  const auto message = batch_message(context(), batch_of({&one, &two}, BatchKind::baseline), true);
+  const auto statements = statements_of(message.sql);
+  BOOST_TEST_REQUIRE(statements.size() == 8u, message.sql);
+  BOOST_TEST(statements[0] == "BEGIN");
+  BOOST_TEST(statements[2].starts_with("DO $dbinit$ BEGIN IF NOT pg_catalog.pg_try_advisory_xact_lock("));
+  BOOST_TEST(statements[3].starts_with("CREATE TABLE IF NOT EXISTS \"dbinit_schema_history\""));
+  BOOST_TEST(statements[4] == "DO $dbinit$ BEGIN IF NOT (pg_catalog.to_regclass('conversations') IS NOT NULL OR "
+                              "pg_catalog.to_regclass('messages') IS NOT NULL) THEN RAISE EXCEPTION USING ERRCODE = "
+                              "'DBI03', MESSAGE = 'none of the tables that versions 1 to 2 create exists here "
+                              "(conversations, messages): this is not the database they were made for'; END IF; "
+                              "END $dbinit$");
+  BOOST_TEST(contains(statements[5], "'baselined by ' || 'host-1 o''clock'"), statements[5]);
+  BOOST_TEST(statements[7] == "COMMIT");
+  BOOST_TEST(!contains(message.sql, "CREATE INDEX"), message.sql);
+  BOOST_TEST(!contains(message.sql, "SET duration_ms"), message.sql);
+  check_counts(message, {"", ""});
+}

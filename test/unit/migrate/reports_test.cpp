@@ -13,7 +13,7 @@ using namespace dbinit::test;
 BOOST_AUTO_TEST_CASE(status_lists_every_state) {
   const auto set = embedded({1, 2, 3, 4});
   // 1 applied, 2 changed since, 3 pending, 4 dirty, 9 applied by a newer dbinit.
-  const auto history = history_of({row_for(set[0]), {2, set[1].name, "changed", "applied", "2026-01-02", 12}, row_for(set[3], "dirty"),
+  const auto history = history_of({row_for(set[0]), {2, set[1].name, "changed", "applied", "2026-01-02", 12, "test"}, row_for(set[3], "dirty"),
                         foreign_row(9)});
   const auto rows = migration_status(set, history);
   BOOST_TEST_REQUIRE(rows.size() == 5u);
@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(status_as_json_is_one_document_with_every_migration_the_set
                      "  {\"version\": 3, \"name\": \"step_3\", \"state\": \"pending\", \"checksum\": \"" + set[2].checksum +
                      "\", \"applied_at\": null, \"duration_ms\": null}\n],\n"
                      "\"set\": {\"source\": \"directory\", \"location\": \"/app/\\\"sql\\\"\", \"digest\": \"abc123\", \"count\": 3},\n"
-                     "\"summary\": {\"applied\": 1, \"pending\": 1, \"dirty\": 1, \"checksum_mismatch\": 0, \"unknown\": 0, "
+                     "\"summary\": {\"applied\": 1, \"baselined\": 0, \"pending\": 1, \"dirty\": 1, \"checksum_mismatch\": 0, \"unknown\": 0, "
                      "\"version\": 2, \"exit_code\": 4}}\n",
              json);
 }

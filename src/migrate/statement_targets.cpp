@@ -1,4 +1,4 @@
-#include "migrate/index_statement.hpp"
+#include "migrate/statement_targets.hpp"
 
 #include <cctype>
 
@@ -115,6 +115,23 @@ std::optional<IndexBuild> reindex(Tokens& tokens) {
 }
 
 }  // namespace
+
+std::optional<std::string> created_table(std::string_view statement) {
+  Tokens tokens(statement);
+  if (tokens.next() != "create") return std::nullopt;
+  std::string token = tokens.next();
+  if (token == "unlogged") token = tokens.next();
+  if (token != "table") return std::nullopt;
+  std::string name = tokens.next();
+  if (name == "if") {
+    if (tokens.next() != "not" || tokens.next() != "exists") return std::nullopt;
+    name = tokens.next();
+  }
+  if (name.empty() || (name.size() == 1 && !std::isalpha(static_cast<unsigned char>(name[0])) && name[0] != '_'))
+    return std::nullopt;  // punctuation, not a name
+  if (tokens.next() != "(") return std::nullopt;  // AS, OF, PARTITION OF: not a table of its own definition
+  return name;
+}
 
 std::optional<IndexBuild> index_build(std::string_view statement) {
   Tokens tokens(statement);

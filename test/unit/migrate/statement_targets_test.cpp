@@ -1,9 +1,9 @@
-#define BOOST_TEST_MODULE index_statement
+#define BOOST_TEST_MODULE statement_targets
 #include <boost/test/unit_test.hpp>
 
 #include <string>
 
-#include "migrate/index_statement.hpp"
+#include "migrate/statement_targets.hpp"
 
 using namespace dbinit;
 
@@ -39,4 +39,13 @@ BOOST_AUTO_TEST_CASE(other_statements_build_no_index) {
         "", "CREATE INDEX"}) {
     BOOST_TEST(!index_build(statement).has_value(), statement);
   }
+}
+
+BOOST_AUTO_TEST_CASE(create_table_names_its_table) {
+  BOOST_TEST(created_table("CREATE TABLE conversations (id int)").value_or("") == "conversations");
+  BOOST_TEST(created_table("create table if not exists App.Messages(id int)").value_or("") == "app.messages");
+  BOOST_TEST(created_table("-- why\nCREATE UNLOGGED TABLE \"Odd Name\" (a text)").value_or("") == "\"Odd Name\"");
+  for (const char* statement : {"CREATE TABLE t AS SELECT 1", "CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1)",
+                                "CREATE TEMP TABLE t (a int)", "CREATE INDEX ON t (a)", "ALTER TABLE t ADD b int", ""})
+    BOOST_TEST(!created_table(statement).has_value(), statement);
 }
