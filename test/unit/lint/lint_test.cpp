@@ -205,3 +205,23 @@ BOOST_AUTO_TEST_CASE(exit_code_is_0_when_clean_and_1_with_findings) {
   BOOST_TEST(lint_exit_code(lint_migrations({})) == 0);
   BOOST_TEST(lint_exit_code(lint_migrations({{"0001_comment.up.sql", "-- nothing yet\n"}})) == 0);
 }
+
+BOOST_AUTO_TEST_CASE(a_table_a_pending_migration_creates_is_an_exemption_not_a_finding) {
+  // As dbinit lint with a database says: 0001 ran there, 0002 and 0003 are pending.
+  const LintReport report = lint_migrations(
+      {{"0001_tables.up.sql", first_migration, false},
+       {"0002_notes.up.sql", "CREATE TABLE notes (id int, body text);", true},
+       {"0003_index.up.sql", "CREATE INDEX notes_body ON notes (body);\nCREATE INDEX t_a ON t (a);", true}});
+  BOOST_TEST_REQUIRE(report.findings.size() == 1u);  // t exists there: 0001 made it
+  BOOST_TEST(report.findings[0].subject == "t");
+  BOOST_TEST_REQUIRE(report.exemptions.size() == 1u);
+  BOOST_TEST(format_exemption(report.exemptions[0]) ==
+             "0003_index.up.sql:1: index-not-concurrent: exempt: notes does not exist yet on the database: "
+             "0002_notes.up.sql, which creates it, is still pending there");
+  // Exemptions alone leave the set clean.
+  const LintReport exempt_only = lint_migrations({{"0001_notes.up.sql", "CREATE TABLE notes (id int);", true},
+                                                  {"0002_truncate.up.sql", "TRUNCATE notes;", true}});
+  BOOST_TEST(exempt_only.findings.empty());
+  BOOST_TEST(exempt_only.exemptions.size() == 1u);
+  BOOST_TEST(lint_exit_code(exempt_only) == 0);
+}
