@@ -80,8 +80,7 @@ class MigrationRun {
   // rows, or exactly this baseline already (a replica or an earlier start
   // recorded it: nothing to do).
   std::optional<ExitCode> baseline_refusal(long long through) {
-    const auto known = std::find_if(migrations_.begin(), migrations_.end(),
-                                    [&](const Migration& m) { return m.version == through; });
+    const auto known = find_migration(through);
     if (known == migrations_.end()) {
       log::error(phase, "--baseline " + std::to_string(through) + ": the migration set has no version " +
                             std::to_string(through) + "; give the version of the last migration the database has");
@@ -100,6 +99,10 @@ class MigrationRun {
     return ExitCode::migration_failed;
   }
 
+  std::vector<Migration>::const_iterator find_migration(long long version) const {
+    return std::find_if(migrations_.begin(), migrations_.end(), [&](const Migration& m) { return m.version == version; });
+  }
+
   // The plan holds while this process makes progress; it is made again only
   // when another replica may have changed the history. False: refused.
   bool plan() {
@@ -116,8 +119,7 @@ class MigrationRun {
     tried_ = true;
     // Before it runs again: an index an earlier try left invalid would make
     // CREATE INDEX IF NOT EXISTS succeed without building it.
-    const auto migration = std::find_if(migrations_.begin(), migrations_.end(),
-                                        [&](const Migration& m) { return m.version == version; });
+    const auto migration = find_migration(version);
     if (migration != migrations_.end()) {
       const auto invalid = database_.invalid_indexes(*migration);
       if (!invalid) {

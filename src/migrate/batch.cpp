@@ -6,6 +6,8 @@ bool runs_without_transaction(const PlanStep& step) {
   return step.direction == Direction::up && step.migration->up.no_transaction;
 }
 
+bool all_or_nothing(BatchKind kind) { return kind == BatchKind::one_transaction || kind == BatchKind::baseline; }
+
 Batch next_batch(const MigrationPlan& plan, std::size_t from, const History& history,
                  std::optional<long long> baseline_through) {
   Batch batch;

@@ -40,4 +40,7 @@ Batch next_batch(const MigrationPlan& plan, std::size_t from, const History& his
 
 bool runs_without_transaction(const PlanStep& step);
 
+// Whether a batch commits all of its steps or none (an adoption, a baseline).
+bool all_or_nothing(BatchKind kind);
+
 }  // namespace dbinit

@@ -28,13 +28,13 @@ std::optional<HistoryTable> parse_history_table(std::string_view name) {
   table.name = lower(name);
   if (dot != std::string_view::npos) table.schema = lower(schema);
   table.table = lower(relation);
-  // Quoted: the names were folded to lower case already.
-  auto quoted = [](const std::string& name) { return "\"" + name + "\""; };
-  table.qualified = (table.schema ? quoted(*table.schema) + "." : "") + quoted(table.table);
+  table.qualified = (table.schema ? quote_identifier(*table.schema) + "." : "") + quote_identifier(table.table);
   return table;
 }
 
 HistoryTable default_history_table() { return *parse_history_table("dbinit_schema_history"); }
+
+std::string quote_identifier(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
 bool is_baselined(const HistoryRow& row) { return row.state == "applied" && row.applied_by.starts_with(baselined_prefix); }
 

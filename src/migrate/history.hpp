@@ -25,6 +25,8 @@ std::optional<HistoryTable> parse_history_table(std::string_view name);
 inline constexpr std::string_view history_table_forms =
     "table or schema.table, each a letter or underscore followed by letters, digits, _ or $";
 HistoryTable default_history_table();  // dbinit_schema_history
+// A name parse_history_table accepted (folded to lower case), quoted for SQL.
+std::string quote_identifier(std::string_view name);
 
 struct HistoryRow {
   long long version = 0;

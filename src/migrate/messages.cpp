@@ -23,9 +23,7 @@ class MessageText {
   // The file may end inside a line comment or without a semicolon: its own
   // line and semicolon end it.
   FileInMessage file(std::string_view sql) {
-    FileInMessage place;
-    place.statements_before_file = take_statements();
-    place.character_offset = characters_;
+    const FileInMessage place = no_file();
     append(sql);
     append("\n;\n");
     return place;
@@ -49,14 +47,6 @@ class MessageText {
   std::size_t characters_ = 0;  // of sql_, counted as it grows: a batch may hold thousands of files
   std::size_t statements_ = 0;  // since the last file
 };
-
-std::string version_list(const std::vector<long long>& versions) {
-  std::string list;
-  for (const auto version : versions) list += (list.empty() ? "" : ", ") + std::to_string(version);
-  return list;
-}
-
-std::string quote_identifier(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
 std::string try_transaction_lock_sql(std::int64_t key) {
   return "pg_catalog.pg_try_advisory_xact_lock(" + std::to_string(key) + ")";
@@ -87,6 +77,17 @@ void create_table(MessageText& text, const HistoryTable& table) {
                  " (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, "
                  "state text NOT NULL CHECK (state IN ('applied', 'dirty')), applied_at timestamptz NOT NULL DEFAULT "
                  "now(), duration_ms integer, applied_by text NOT NULL)");
+}
+
+// BEGIN and the transaction's settings; on a fresh database, the lock in a
+// DO block and the history table.
+void open_transaction(MessageText& text, const MessageContext& context, bool asynchronous_commit,
+                      bool create_table_first) {
+  text.statement("BEGIN");
+  transaction_settings(text, context.table_lock_timeout, asynchronous_commit);
+  if (!create_table_first) return;
+  text.statement(lock_block_sql(context.lock_key, ""));
+  create_table(text, context.table);
 }
 
 // The record that opens a step going up is its lock and its version guard
@@ -165,12 +166,7 @@ void expect_one_of(MessageText& text, const std::vector<PlanStep>& steps) {
 BatchMessage baseline_message(const MessageContext& context, const Batch& batch, bool create_table_first) {
   MessageText text;
   BatchMessage message;
-  text.statement("BEGIN");
-  transaction_settings(text, context.table_lock_timeout, false);
-  if (create_table_first) {
-    text.statement(lock_block_sql(context.lock_key, ""));
-    create_table(text, context.table);
-  }
+  open_transaction(text, context, false, create_table_first);
   expect_one_of(text, batch.steps);
   MessageContext baselining = context;
   baselining.applied_by_sql = quote_literal(baselined_prefix) + " || " + context.applied_by_sql;
@@ -233,14 +229,8 @@ BatchMessage batch_message(const MessageContext& context, const Batch& batch, bo
   for (std::size_t i = 0; i < batch.steps.size(); ++i) {
     const PlanStep& step = batch.steps[i];
     const bool last = i + 1 == batch.steps.size();
-    if (i == 0 || !one_transaction) {
-      text.statement("BEGIN");
-      transaction_settings(text, context.table_lock_timeout, !last && !one_transaction);
-      if (i == 0 && create_table_first) {
-        text.statement(lock_block_sql(context.lock_key, ""));
-        create_table(text, context.table);
-      }
-    }
+    if (i == 0 || !one_transaction)
+      open_transaction(text, context, !last && !one_transaction, i == 0 && create_table_first);
     message.files.push_back(step_statements(text, context, step));
     if (step.direction == Direction::up) up_versions.push_back(step.migration->version);
     // A plan's steps going up come after those going down, so the last

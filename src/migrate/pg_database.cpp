@@ -96,9 +96,8 @@ BatchOutcome PgMigrationDatabase::send_batch(const Batch& batch, bool table_exis
   // control: migrate/set.hpp).
   BatchOutcome sent;
   const auto commits = static_cast<std::size_t>(std::count_if(outcome.results.begin(), outcome.results.end(), is_commit));
-  const bool one_transaction = batch.kind == BatchKind::one_transaction || batch.kind == BatchKind::baseline;
   const std::size_t committed =
-      one_transaction ? (commits > 0 ? batch.steps.size() : 0) : std::min(commits, batch.steps.size());
+      all_or_nothing(batch.kind) ? (commits > 0 ? batch.steps.size() : 0) : std::min(commits, batch.steps.size());
   const Durations durations = durations_in(outcome.results);
   for (std::size_t i = 0; i < committed; ++i) sent.committed.push_back(duration_of(durations, batch.steps[i]));
   if (outcome.status != IoStatus::ready) {

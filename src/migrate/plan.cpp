@@ -7,16 +7,11 @@
 
 namespace dbinit {
 
-namespace {
-
-std::string versions_text(const std::vector<long long>& versions) {
-  std::string out;
-  for (const auto version : versions) out += (out.empty() ? "" : ", ") + std::to_string(version);
-  return out;
+std::string version_list(const std::vector<long long>& versions) {
+  std::string list;
+  for (const auto version : versions) list += (list.empty() ? "" : ", ") + std::to_string(version);
+  return list;
 }
-
-
-}  // namespace
 
 const MigrationScript& script_of(const PlanStep& step) {
   return step.direction == Direction::up ? step.migration->up : *step.migration->down;
@@ -42,7 +37,7 @@ MigrationPlan plan_migrations(const std::vector<Migration>& embedded, const Hist
   }
   if (!dirty.empty()) {
     plan.refusal = Refusal{ExitCode::migration_failed,
-                           "migration " + versions_text(dirty) +
+                           "migration " + version_list(dirty) +
                                " is marked dirty: a no-transaction migration failed or was interrupted; check the "
                                "database by hand, then run: dbinit migrate --repair " + std::to_string(dirty.front())};
     return plan;
@@ -50,17 +45,17 @@ MigrationPlan plan_migrations(const std::vector<Migration>& embedded, const Hist
   if (!mismatched.empty()) {
     plan.refusal = Refusal{ExitCode::migration_drift,
                            "applied migrations differ from the embedded files (checksum mismatch): version " +
-                               versions_text(mismatched)};
+                               version_list(mismatched)};
     return plan;
   }
   if (!unknown_between.empty()) {
     plan.refusal = Refusal{ExitCode::migration_drift, "the database has applied versions this dbinit does not know, "
-                                                      "between known ones: version " + versions_text(unknown_between)};
+                                                      "between known ones: version " + version_list(unknown_between)};
     return plan;
   }
   if (!ahead.empty()) {
     const std::string message = "the database is ahead of this dbinit (applied versions newer than every embedded "
-                                "one: " + versions_text(ahead) + ")";
+                                "one: " + version_list(ahead) + ")";
     if (request.strict) {
       plan.refusal = Refusal{ExitCode::migration_drift, message + "; refused because of --strict"};
       return plan;
@@ -83,7 +78,7 @@ MigrationPlan plan_migrations(const std::vector<Migration>& embedded, const Hist
   if (!missing_down.empty()) {
     plan.steps.clear();
     plan.refusal = Refusal{ExitCode::migration_failed, "cannot migrate down to " + std::to_string(target) +
-                                                           ": no down file for version " + versions_text(missing_down)};
+                                                           ": no down file for version " + version_list(missing_down)};
     return plan;
   }
   // Up: embedded versions up to the target that are not applied, oldest first.

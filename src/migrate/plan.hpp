@@ -36,6 +36,9 @@ struct PlanRequest {
   bool strict = false;              // database ahead of dbinit is an error
 };
 
+// "3, 5, 8": versions in a message, or in SQL's IN (...).
+std::string version_list(const std::vector<long long>& versions);
+
 MigrationPlan plan_migrations(const std::vector<Migration>& embedded, const History& history, const PlanRequest& request);
 
 // How many steps a plan made now would hold; when the plan would be refused

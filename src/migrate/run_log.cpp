@@ -97,7 +97,7 @@ void log_stopped(const Batch& batch, const BatchOutcome& sent) {
     log::warn(phase, "stopped by signal; every migration sent had been committed");
   else if (sent.rest.settled)
     log::warn(phase, "stopped by signal; " + what + " was rolled back" +
-                         (batch.kind == BatchKind::own_transactions ? "" : ", nothing changed"));
+                         (all_or_nothing(batch.kind) ? ", nothing changed" : ""));
   else
     log::warn(phase, "stopped by signal while " + what + " ran; the server did not answer in time, so whether it "
                      "was committed is unknown: the history tells at the next start");

@@ -6,6 +6,7 @@
 #define BOOST_TEST_MODULE baseline
 #include <boost/test/unit_test.hpp>
 
+#include "chatbot_schema.hpp"
 #include "pg_cluster.hpp"
 #include "process.hpp"
 #include "text.hpp"
@@ -16,16 +17,9 @@ namespace {
 
 PgCluster& cluster() { return shared_cluster(); }
 
-// What create_all makes of the chatbot's models (sql/ 0001 and 0002 stand for them).
 std::string create_all_database() {
   const auto db = cluster().create_database("made_by_create_all");
-  cluster().query("CREATE TABLE conversations (id SERIAL NOT NULL, user_id VARCHAR NOT NULL, title VARCHAR, "
-                  "created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (id));"
-                  "CREATE INDEX ix_conversations_user_id ON conversations (user_id);"
-                  "CREATE TABLE messages (id SERIAL NOT NULL, conversation_id INTEGER NOT NULL, user_id VARCHAR NOT NULL, "
-                  "role VARCHAR NOT NULL, content VARCHAR NOT NULL, created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
-                  "PRIMARY KEY (id), FOREIGN KEY(conversation_id) REFERENCES conversations (id));"
-                  "INSERT INTO conversations (user_id, created_at, updated_at) VALUES ('kept', now(), now());", db);
+  cluster().query(create_all_chatbot_sql, db);
   return db;
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "chatbot_schema.hpp"
 #include "pg_cluster.hpp"
 #include "pgbouncer.hpp"
 #include "process.hpp"
@@ -216,14 +217,7 @@ BOOST_AUTO_TEST_CASE(rerun_is_a_no_op_in_one_round_trip) {
 
 BOOST_AUTO_TEST_CASE(tables_created_earlier_by_create_all_are_adopted) {
   const auto db = cluster().create_database();
-  // What SQLModel.metadata.create_all makes of the app's models.
-  cluster().query("CREATE TABLE conversations (id SERIAL NOT NULL, user_id VARCHAR NOT NULL, title VARCHAR, "
-                  "created_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (id));"
-                  "CREATE INDEX ix_conversations_user_id ON conversations (user_id);"
-                  "CREATE TABLE messages (id SERIAL NOT NULL, conversation_id INTEGER NOT NULL, user_id VARCHAR NOT NULL, "
-                  "role VARCHAR NOT NULL, content VARCHAR NOT NULL, created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
-                  "PRIMARY KEY (id), FOREIGN KEY(conversation_id) REFERENCES conversations (id));"
-                  "INSERT INTO conversations (user_id, created_at, updated_at) VALUES ('kept', now(), now());", db);
+  cluster().query(create_all_chatbot_sql, db);
   const auto result = migrate(cluster().url(db));
   BOOST_TEST(result.exit_code == 0, describe(result));
   BOOST_TEST(cluster().scalar("SELECT user_id FROM conversations", db) == "kept");
