@@ -9,6 +9,9 @@
 #                                                   also holds PACKAGE_VERSION.dsc
 #   download_debian_source PACKAGE VERSION WORK_DIR  that one version's files
 #                                                   (.dsc, tarballs), not unpacked
+#   fetch_pinned_source PACKAGE VERSION DSC_SHA256 WORK_DIR
+#                                                   another release's package,
+#                                                   pinned (below)
 
 readonly DBINIT_DEB_SRC_LIST="/etc/apt/sources.list.d/dbinit-deb-src.sources"
 readonly DBINIT_APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
@@ -88,4 +91,46 @@ fetch_debian_source() { # PACKAGE WORK_DIR
     done
     debian_source_log "could not fetch any version of ${package} (${versions[*]})"
     return 1
+}
+
+# A source package of another Debian release (PostgreSQL 17 comes from Debian
+# 13, trixie), fetched without adding that release to this machine's apt
+# sources: VERSION is pinned in the caller with the sha256 of its .dsc, so
+# the files are as verified as apt would make them (the .dsc names the
+# tarballs' sha256, which dpkg-source checks), and a build is the same on
+# every machine. Pinned because a mirror may list a version in its index and
+# serve only older ones. Bumping: take a version the mirror serves
+# (pool/main/<p>/<package>/), check its .dsc's signature with
+# `gpgv --keyring /usr/share/keyrings/debian-keyring.gpg`, pin its sha256.
+#
+#   src="$(fetch_pinned_source PACKAGE VERSION DSC_SHA256 WORK_DIR)"  the unpacked tree
+fetch_pinned_source() { # PACKAGE VERSION DSC_SHA256 WORK_DIR
+    local package="$1" version="$2" dsc_sha256="$3" work_dir mirror pool dsc file
+    work_dir="$(cd "$4" && pwd)" || return 1
+    mirror="$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)"
+    [[ -n "${mirror}" ]] || mirror="$(awk '$1 == "deb" && $2 !~ /^\[/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)"
+    mirror="${mirror:-http://deb.debian.org/debian}"
+    pool="${mirror%/}/pool/main/${package:0:1}/${package}"
+    [[ "${package}" == lib* ]] && pool="${mirror%/}/pool/main/${package:0:4}/${package}"
+    dsc="${package}_${version#*:}.dsc"
+    command -v curl >/dev/null && command -v dpkg-source >/dev/null ||
+        { debian_source_log "fetch_pinned_source needs curl and dpkg-dev"; return 1; }
+    debian_source_log "fetching source ${package} ${version} from ${pool}"
+    curl -fsS --retry 3 -o "${work_dir}/${dsc}" "${pool}/${dsc//+/%2b}" ||
+        { debian_source_log "the mirror does not serve ${pool}/${dsc}"; return 1; }
+    if [[ "$(sha256sum "${work_dir}/${dsc}" | cut -d' ' -f1)" != "${dsc_sha256}" ]]; then
+        debian_source_log "${dsc} does not have the pinned sha256 ${dsc_sha256}"
+        return 1
+    fi
+    # The files the .dsc lists (its Files: section), each checked by dpkg-source.
+    for file in $(awk '/^Files:/ { on = 1; next } /^[^ ]/ { on = 0 } on && NF == 3 { print $3 }' "${work_dir}/${dsc}"); do
+        curl -fsS --retry 3 -o "${work_dir}/${file}" "${pool}/${file//+/%2b}" ||
+            { debian_source_log "the mirror does not serve ${pool}/${file}"; return 1; }
+    done
+    (cd "${work_dir}" && dpkg-source -x "${dsc}" "${package}-src" >"${work_dir}/dpkg-source.log" 2>&1) || {
+        tail -n 5 "${work_dir}/dpkg-source.log" >&2
+        debian_source_log "unpacking ${dsc} failed"
+        return 1
+    }
+    echo "${work_dir}/${package}-src"
 }
