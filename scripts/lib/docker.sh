@@ -23,6 +23,11 @@
 : "${DBINIT_DOCKER_PULL_TIMEOUT:=20}"
 # Set to 1 to skip `docker pull` entirely and go straight to debootstrap.
 : "${DBINIT_DOCKER_NO_PULL:=0}"
+# The Python base image of the app images (the Dockerfile's PYTHON_IMAGE):
+# python:3.13-slim where a registry answers; without one, a local stand-in
+# under this tag, Debian 13 (whose python3 is 3.13) with python3-venv.
+: "${DBINIT_PYTHON_IMAGE:=dbinit-python:3.13-slim}"
+: "${DBINIT_PYTHON_SUITE:=trixie}"
 
 # PID of the dockerd this shell started; empty when the engine was already up.
 DBINIT_DOCKERD_PID="${DBINIT_DOCKERD_PID:-}"
@@ -167,10 +172,12 @@ docker_debian_mirror() {
 
 # Builds (once per machine) a minbase rootfs tarball of DBINIT_DEBIAN_SUITE
 # and prints its path. Concurrent callers wait on a lock instead of racing.
-docker_base_rootfs_tarball() {
-    local arch tarball
+# With NAME and PACKAGES (comma-separated), debootstrap includes those
+# packages and the tarball is debian-SUITE-NAME-ARCH.tar.
+docker_base_rootfs_tarball() { # [NAME PACKAGES]
+    local arch tarball name="${1:-minbase}" include="${2:-}"
     arch="$(dpkg --print-architecture)"
-    tarball="${DBINIT_CACHE_DIR}/debian-${DBINIT_DEBIAN_SUITE}-minbase-${arch}.tar"
+    tarball="${DBINIT_CACHE_DIR}/debian-${DBINIT_DEBIAN_SUITE}-${name}-${arch}.tar"
     mkdir -p "${DBINIT_CACHE_DIR}"
     (
         set -euo pipefail
@@ -184,10 +191,11 @@ docker_base_rootfs_tarball() {
         # Removes the half-built tree however this subshell ends.
         trap 'rm -rf "${rootfs}" "${tarball}.tmp"' EXIT
         start=${SECONDS}
-        docker_log "debootstrap --variant=minbase ${DBINIT_DEBIAN_SUITE} from ${mirror} (a few minutes, once per machine)"
-        debootstrap --variant=minbase --arch="${arch}" "${DBINIT_DEBIAN_SUITE}" "${rootfs}" "${mirror}" \
-            >"${DBINIT_CACHE_DIR}/debootstrap.log" 2>&1 ||
-            { tail -n 30 "${DBINIT_CACHE_DIR}/debootstrap.log" >&2; docker_die "debootstrap failed (log: ${DBINIT_CACHE_DIR}/debootstrap.log)"; exit 1; }
+        docker_log "debootstrap --variant=minbase ${include:+--include=${include} }${DBINIT_DEBIAN_SUITE} from ${mirror} (a few minutes, once per machine)"
+        local debootstrap_log="${DBINIT_CACHE_DIR}/debootstrap-${DBINIT_DEBIAN_SUITE}-${name}.log"
+        debootstrap --variant=minbase --arch="${arch}" ${include:+"--include=${include}"} \
+            "${DBINIT_DEBIAN_SUITE}" "${rootfs}" "${mirror}" >"${debootstrap_log}" 2>&1 ||
+            { tail -n 30 "${debootstrap_log}" >&2; docker_die "debootstrap failed (log: ${debootstrap_log})"; exit 1; }
 
         # Same apt sources as the official image: release, updates, security.
         rm -f "${rootfs}/etc/apt/sources.list"
@@ -214,7 +222,7 @@ EOF
         rm -rf "${rootfs:?}"/var/lib/apt/lists/* "${rootfs}"/var/cache/apt/*.bin \
             "${rootfs}"/var/cache/apt/archives/*.deb "${rootfs}"/var/log/bootstrap.log \
             "${rootfs:?}"/dev/* "${rootfs:?}"/proc/* "${rootfs:?}"/sys/* "${rootfs:?}"/tmp/*
-        printf '%s\n' "${DBINIT_DEBIAN_SUITE}-minbase" >"${rootfs}/etc/hostname"
+        printf '%s\n' "${DBINIT_DEBIAN_SUITE}-${name}" >"${rootfs}/etc/hostname"
 
         tar --numeric-owner --xattrs -C "${rootfs}" -cf "${tarball}.tmp" .
         mv "${tarball}.tmp" "${tarball}"
@@ -251,4 +259,27 @@ docker_ensure_base_images() {
             { docker_die "docker tag ${imported} ${image} failed"; return 1; }
         docker_log "${image} <- ${tarball}"
     done
+}
+
+# Makes DBINIT_PYTHON_IMAGE available locally: as it is, else from `docker
+# pull`, else as a stand-in for python:3.13-slim imported from a cached
+# debootstrap rootfs of DBINIT_PYTHON_SUITE with python3, python3-venv (pip
+# comes into each venv from ensurepip) and ca-certificates. The Dockerfiles
+# use only what both have: python3, and python3 -m venv.
+docker_ensure_python_image() {
+    local image="${DBINIT_PYTHON_IMAGE}" tarball start
+    docker_image_present "${image}" && return 0
+    if [[ "${DBINIT_DOCKER_NO_PULL}" != 1 ]] &&
+        timeout "${DBINIT_DOCKER_PULL_TIMEOUT}" docker pull -q "${image}" >/dev/null 2>&1; then
+        docker_log "pulled ${image}"
+        return 0
+    fi
+    tarball="$(DBINIT_DEBIAN_SUITE="${DBINIT_PYTHON_SUITE}" \
+        docker_base_rootfs_tarball python3 python3,python3-venv,ca-certificates)" || return 1
+    start=${SECONDS}
+    docker import --change 'ENV LANG=C.UTF-8' --change 'CMD ["python3"]' \
+        --message "debootstrap --variant=minbase ${DBINIT_PYTHON_SUITE} + python3 python3-venv" \
+        "${tarball}" "${image}" >/dev/null ||
+        { docker_die "docker import ${tarball} failed"; return 1; }
+    docker_log "${image} <- ${tarball} in $((SECONDS - start))s"
 }
