@@ -9,10 +9,11 @@ def database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         raise SystemExit("chatbot: DATABASE_URL is not set (postgresql://USER:PASSWORD@HOST:PORT/DATABASE)")
-    # dbinit and libpq accept postgres:// and postgresql://; SQLAlchemy 1.4
-    # knows only the second, and picks psycopg2 for it.
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+    # dbinit and libpq accept postgres:// and postgresql://; SQLAlchemy needs
+    # the driver named, psycopg (3), which requirements.txt installs.
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            url = "postgresql+psycopg://" + url[len(scheme):]
     make_url(url)  # a malformed URL fails here, at start, not at the first request
     return url
 

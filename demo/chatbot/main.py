@@ -4,12 +4,13 @@ POST /chat stores the user's message and the bot's reply in one transaction;
 GET /conversations/{id} lists a conversation's messages; GET /health says
 whether the database answers.
 """
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import List, Optional
 
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, constr
+from pydantic import BaseModel, Field
 from sqlalchemy import func, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
@@ -19,12 +20,21 @@ from chatbot.models import Conversation, Message
 
 TITLE_MAX = 60
 
-app = FastAPI(title="dbinit demo chatbot")
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI):
+    yield
+    # Connections closed at shutdown, not left for the server to time out.
+    engine.dispose()
+
+
+app = FastAPI(title="dbinit demo chatbot", lifespan=lifespan)
 
 
 class ChatRequest(BaseModel):
-    user_id: constr(min_length=1)
-    message: constr(min_length=1)
+    user_id: str = Field(min_length=1)
+    message: str = Field(min_length=1)
     conversation_id: Optional[int] = None
 
 

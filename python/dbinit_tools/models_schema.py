@@ -59,6 +59,22 @@ def _name(thing) -> str:
     return getattr(thing, "name", None) or repr(thing)
 
 
+def _modification(kind: str, value) -> str:
+    """A column's type, nullability or default as SQL spells it."""
+    if kind == "modify_type":
+        from sqlalchemy.dialects import postgresql
+        try:
+            return "type " + value.compile(dialect=postgresql.dialect())
+        except Exception:  # a type the dialect cannot compile: its repr says enough
+            return f"type {value!r}"
+    if kind == "modify_nullable":
+        return "NULL" if value else "NOT NULL"
+    if kind == "modify_default":
+        text = getattr(getattr(value, "arg", None), "text", getattr(value, "arg", value))
+        return "no default" if value is None else f"DEFAULT {text}"
+    return f"{kind[len('modify_'):]} {value!r}"
+
+
 def describe(difference) -> str:
     """One of compare_metadata's tuples as a line a person reads."""
     if isinstance(difference, list):  # a column's modifications
@@ -75,8 +91,8 @@ def describe(difference) -> str:
         return f"{thing} {_name(item)} on {item.table.name}: {models if kind.startswith('add') else database}"
     if kind.startswith("modify_"):
         _, _, table, column, _, existing, wanted = difference
-        what = kind[len("modify_"):]
-        return f"column {table}.{column}: {what} {existing!r} in the database, {wanted!r} in the models"
+        return f"column {table}.{column}: {_modification(kind, existing)} in the database, " \
+               f"{_modification(kind, wanted)} in the models"
     return repr(difference)
 
 

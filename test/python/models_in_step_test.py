@@ -1,15 +1,14 @@
 """The chatbot's models (demo/chatbot/models) and dbinit's SQL (sql/) agree,
-compared by Alembic's autogenerate (scripts/lib/models_schema.py), on every
+compared by Alembic's autogenerate (dbinit_tools.models_schema, from the
+installed package), on every
 way a database reaches the current head: fresh, made by create_all first, and
 built by an earlier Alembic setup (adopted)."""
 import subprocess
-import sys
 import unittest
 
-from support import PYTHON, REPO, Cluster, run_dbinit, without_password
+from dbinit_tools import models_schema
 
-sys.path.insert(0, str(REPO / "scripts" / "lib"))
-import models_schema  # noqa: E402
+from support import REPO, Cluster, run_dbinit, venv_environ, without_password
 
 SQL = REPO / "sql"
 ALEMBIC_INI = REPO / "test" / "fixtures" / "alembic-chatbot" / "alembic.ini"
@@ -20,7 +19,8 @@ class ModelsInStep(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.cluster = Cluster().__enter__()
-        cls.metadata = models_schema.load_metadata(["chatbot.models"])
+        import chatbot.models  # noqa: F401  (support puts demo/ on sys.path)
+        cls.metadata = models_schema.sqlmodel_metadata()
 
     @classmethod
     def tearDownClass(cls):
@@ -37,8 +37,8 @@ class ModelsInStep(unittest.TestCase):
     def alembic_database(self, name):
         """A database as the earlier Alembic setup left it, with rows."""
         database = self.cluster.create_database(name)
-        subprocess.run([PYTHON, "-m", "alembic", "-c", str(ALEMBIC_INI), "upgrade", "head"],
-                       env=self.cluster.environ(database), check=True, capture_output=True)
+        subprocess.run(["alembic", "-c", str(ALEMBIC_INI), "upgrade", "head"],
+                       env=venv_environ(self.cluster.environ(database)), check=True, capture_output=True)
         self.cluster.sql(database, """
             INSERT INTO conversations (user_id, title, created_at, updated_at) VALUES
                 ('ann', 'first', '2025-03-10 09:00', '2025-03-10 09:05'), ('bob', NULL, '2025-03-11 12:00', '2025-03-11 12:00');
@@ -54,8 +54,8 @@ class ModelsInStep(unittest.TestCase):
         self.cluster.sql(database, "ALTER TABLE messages ALTER COLUMN content TYPE varchar(20);"
                                    "ALTER TABLE messages DROP CONSTRAINT messages_role_check")
         found = "\n".join(self.differences(database))
-        self.assertIn("'messages', 'content'", found)
-        self.assertIn("messages_role_check: in the models, not in the database", found)
+        self.assertIn("column messages.content: type VARCHAR(20) in the database, type TEXT in the models", found)
+        self.assertIn("check constraint messages_role_check on messages: in the models, not in the database", found)
 
     def test_fresh_database(self):
         database = self.cluster.create_database("fresh")

@@ -23,8 +23,44 @@ DEMO = REPO / "demo"
 PG_VERSION = os.environ.get("DBINIT_TEST_POSTGRES_VERSION") or "15"
 PG_ROOT = os.environ.get("DBINIT_TEST_POSTGRES_ROOT") or ""
 PG_BIN = pathlib.Path(f"/usr/lib/postgresql/{PG_VERSION}/bin")
-PYTHON = "/usr/bin/python3"
+# The tests run under the venv CTest names (DBINIT_TEST_PYTHON, made by
+# scripts/python-env --package): its python, its console scripts, and the
+# dbinit package installed in it from python/, as a user installs it.
+PYTHON = sys.executable
+VENV_BIN = pathlib.Path(sys.executable).parent
 sys.path.insert(0, str(DEMO))
+
+
+def venv_environ(env=None) -> dict:
+    """An environment whose PATH starts with the venv's bin/ (uvicorn, alembic)."""
+    env = dict(os.environ if env is None else env)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def tool(name: str) -> str:
+    """A console script of the installed package (dbinit-from-models), once
+    the venv is known to hold python/ as it is now."""
+    script = VENV_BIN / name
+    if not script.is_file():
+        raise unittest.SkipTest(f"{name} is not installed beside {sys.executable}: run the tests with the venv "
+                                "of scripts/python-env --package requirements/test.txt (CTest: DBINIT_TEST_PYTHON)")
+    import importlib.util
+    installed = pathlib.Path(importlib.util.find_spec("dbinit_tools").origin).parent
+    stale = [source.name for source in sorted((REPO / "python" / "dbinit_tools").glob("*.py"))
+             if not (installed / source.name).is_file() or (installed / source.name).read_bytes() != source.read_bytes()]
+    if stale:
+        raise AssertionError(f"the venv's dbinit_tools ({installed}) differs from python/ in {', '.join(stale)}: "
+                             "run scripts/python-env --package requirements/test.txt and reconfigure")
+    return str(script)
+
+
+def sqlalchemy_url(url: str) -> str:
+    """A libpq URL with the driver SQLAlchemy should use: psycopg 3 when the
+    venv has it, else psycopg2."""
+    import importlib.util
+    driver = "psycopg" if importlib.util.find_spec("psycopg") else "psycopg2"
+    return url.replace("postgresql://", f"postgresql+{driver}://", 1)
 
 
 def dbinit_binary() -> str:
@@ -150,7 +186,7 @@ class Cluster:
 
     def engine(self, database):
         from sqlalchemy import create_engine
-        return create_engine(self.url(database))
+        return create_engine(sqlalchemy_url(self.url(database)))
 
 
 def keep_in_suite_log(what, text):
