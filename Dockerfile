@@ -8,7 +8,7 @@
 #
 # Needs network access to a Debian mirror during the build (apt-get, and
 # scripts/build-static-libpq and scripts/fetch-boost-source fetch the
-# postgresql-15 and boost1.74 source packages).
+# postgresql-17 (pinned) and boost1.74 source packages).
 # Works with the legacy builder and with BuildKit: no --chmod, no RUN --mount.
 # ca-certificates: the CAs dbinit carries for sslrootcert=system (docs/operations.md, "TLS").
 ARG BUILD_IMAGE=debian:bookworm
@@ -28,7 +28,7 @@ WORKDIR /src
 # source edits. It lands in build-static/static-deps, where the static preset
 # looks for it (.dockerignore keeps the host's build-static/ out of COPY).
 COPY scripts/build-static-libpq scripts/build-static-libpq
-COPY scripts/lib/debian-source.sh scripts/lib/debian-source.sh
+COPY scripts/lib/debian-source.sh scripts/lib/libpq-key-share.patch scripts/lib/
 RUN scripts/build-static-libpq build-static
 # The Boost sources the static build compiles (cmake/static_boost.cmake).
 COPY scripts/fetch-boost-source scripts/fetch-boost-source

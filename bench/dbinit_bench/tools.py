@@ -31,7 +31,7 @@ def floor_build(binary_kind: str) -> str:
     """How the floor client is linked: as dbinit is (scripts/bench)."""
     if binary_kind == "static":
         return "static, against the same static libpq and OpenSSL, stripped"
-    return "dynamic, against Debian's libpq, like the dynamic dbinit benchmarked here, stripped"
+    return "dynamic OpenSSL, against the same libpq 17 as the dynamic dbinit benchmarked here, stripped"
 
 
 def concatenate_migrations(directory: pathlib.Path, count: int, work: pathlib.Path) -> tuple:
