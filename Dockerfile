@@ -8,11 +8,16 @@
 #
 # Needs network access to a Debian mirror during the build (apt-get, and
 # scripts/build-static-libpq and scripts/fetch-boost-source fetch the
-# postgresql-17 (pinned) and boost1.74 source packages).
+# postgresql-17 (pinned) and boost1.74 source packages), and for the demo PyPI, or a
+# wheelhouse through pip's own settings as build arguments:
+#   docker build --network host --build-arg PIP_NO_INDEX=1 \
+#       --build-arg PIP_FIND_LINKS=http://127.0.0.1:8000/ -t dbinit-demo .
+# (python3 -m http.server 8000 --bind 127.0.0.1 in the wheelhouse, which
+# scripts/python-env --wheelhouse fills; scripts/docker-test does this).
 # Works with the legacy builder and with BuildKit: no --chmod, no RUN --mount.
 # ca-certificates: the CAs dbinit carries for sslrootcert=system (docs/operations.md, "TLS").
 ARG BUILD_IMAGE=debian:bookworm
-ARG RUNTIME_IMAGE=debian:bookworm-slim
+ARG PYTHON_IMAGE=python:3.13-slim
 
 # ---------------------------------------------------------------- build ----
 FROM ${BUILD_IMAGE} AS build
@@ -67,12 +72,21 @@ COPY --from=bundle /dbinit /dbinit
 ENTRYPOINT ["/dbinit"]
 
 # ----------------------------------------------------------------- demo ----
-FROM ${RUNTIME_IMAGE} AS demo
-RUN set -eux; \
-    apt-get update; \
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        python3 python3-psycopg2 python3-fastapi python3-sqlmodel python3-uvicorn uvicorn; \
-    rm -rf /var/lib/apt/lists/*
+# The chatbot as its users build an app image: a Python base image, the
+# app's pinned requirements installed with pip (into a venv: Debian's python3
+# and python:3.13-slim alike), and dbinit from the stage above, the way an
+# app copies it from the release's FROM-scratch image. (An app can instead
+# list dbinit in its requirements.txt: the wheel puts it in the venv's bin/.
+# examples/hf-space does that.)
+FROM ${PYTHON_IMAGE} AS demo
+# pip's own settings, unset unless given: PyPI by default.
+ARG PIP_INDEX_URL
+ARG PIP_FIND_LINKS
+ARG PIP_NO_INDEX
+COPY demo/chatbot/requirements.txt /app/requirements.txt
+RUN python3 -m venv /opt/venv && \
+    /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check -r /app/requirements.txt
+ENV PATH=/opt/venv/bin:${PATH}
 COPY --from=dbinit /dbinit /usr/local/bin/dbinit
 COPY demo/chatbot /app/chatbot
 WORKDIR /app

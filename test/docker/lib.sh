@@ -30,6 +30,11 @@
 : "${DBINIT_TEST_IMAGE_UNIT_TESTS:=on}"
 # Column of dbinit_schema_history that identifies a migration.
 : "${DBINIT_TEST_HISTORY_KEY:=version}"
+# Where hf_space finds the dbinit wheel it installs (scripts/build-wheels
+# writes them into dist/, scripts/release calls it).
+: "${DBINIT_TEST_WHEEL_DIR:=${REPO_ROOT}/dist}"
+# The loopback port the wheelhouse is served on to image builds (setup.sh).
+: "${DBINIT_TEST_WHEELHOUSE_PORT:=17863}"
 
 # Every container and network of this run carries RUN_ID as a label and a
 # name prefix; cleanup removes them by it.
