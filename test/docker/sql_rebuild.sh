@@ -20,12 +20,13 @@ check_sql_rebuild() {
         return
     fi
     printf '\n-- changed by docker-test %s\n' "${RUN_ID}" >>"${context}/sql/0002_create_messages.up.sql"
+    start_wheelhouse || { fail sql_rebuild "no wheelhouse for the demo stage's pip install"; return; }
     generic="$(docker image inspect -f '{{.Id}}' "${DBINIT_TEST_BUILD_IMAGE}")" ||
         { fail sql_rebuild "no ${DBINIT_TEST_BUILD_IMAGE} to compare with"; return; }
     start="$(date +%s%N)"
     # shellcheck disable=SC2086 # DBINIT_DOCKER_BUILD_FLAGS is a word list
     if ! docker build -q ${DBINIT_DOCKER_BUILD_FLAGS} --build-arg BUILD_IMAGE="${DBINIT_BASE_IMAGE}" \
-        --build-arg RUNTIME_IMAGE="${DBINIT_BASE_SLIM_IMAGE}" \
+        "${PYTHON_BUILD_ARGS[@]}" \
         --build-arg UNIT_TESTS="${DBINIT_TEST_IMAGE_UNIT_TESTS}" --target demo -t "${tag}" "${context}" >/dev/null; then
         fail sql_rebuild "docker build after a change to sql/ failed"
         return
@@ -33,7 +34,7 @@ check_sql_rebuild() {
     seconds="$(elapsed_since "${start}")"
     # shellcheck disable=SC2086 # DBINIT_DOCKER_BUILD_FLAGS is a word list
     rebuilt="$(docker build -q ${DBINIT_DOCKER_BUILD_FLAGS} --build-arg BUILD_IMAGE="${DBINIT_BASE_IMAGE}" \
-        --build-arg RUNTIME_IMAGE="${DBINIT_BASE_SLIM_IMAGE}" \
+        "${PYTHON_BUILD_ARGS[@]}" \
         --build-arg UNIT_TESTS="${DBINIT_TEST_IMAGE_UNIT_TESTS}" --target build "${context}")"
     old_set="$(docker run --rm --entrypoint dbinit "${DBINIT_TEST_DEMO_IMAGE}" --version | tail -n 1)"
     new_set="$(docker run --rm --entrypoint dbinit "${tag}" --version | tail -n 1)"
