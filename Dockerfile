@@ -8,8 +8,8 @@
 #
 # Needs network access to a Debian mirror during the build (apt-get, and
 # scripts/build-static-libpq and scripts/fetch-boost-source fetch the
-# postgresql-17 (pinned) and boost1.74 source packages), and for the demo PyPI, or a
-# wheelhouse through pip's own settings as build arguments:
+# postgresql-17 (pinned) and boost1.74 source packages), and for the demo
+# PyPI, or a wheelhouse through pip's own settings as build arguments:
 #   docker build --network host --build-arg PIP_NO_INDEX=1 \
 #       --build-arg PIP_FIND_LINKS=http://127.0.0.1:8000/ -t dbinit-demo .
 # (python3 -m http.server 8000 --bind 127.0.0.1 in the wheelhouse, which
