@@ -2,8 +2,10 @@
 --package builds its wheel from python/ and installs it): its version is
 CMake's, it is a pure wheel, the extra's lower bounds are the oldest pins,
 each tool answers --help and --version as a console script and with
-python -m, and the tools find dbinit as documented: $DBINIT, then the
-install's own, then PATH, else one line and exit 2. No server needed."""
+python -m, a DATABASE_URL that is missing or not PostgreSQL's is one line
+that does not echo it, and the tools find dbinit as documented: $DBINIT,
+then the install's own, then PATH, else one line and exit 2. No server
+needed."""
 import os
 import pathlib
 import re
@@ -71,6 +73,32 @@ class Package(unittest.TestCase):
                     self.assertIn(f"usage: {name}", helped.stdout)
                     versioned = subprocess.run(argv + ["--version"], capture_output=True, text=True)
                     self.assertEqual(versioned.stdout.strip(), f"{name} (dbinit {metadata.version('dbinit')})")
+
+
+class DatabaseUrl(unittest.TestCase):
+    """DATABASE_URL missing or not PostgreSQL's: one line, exit 2, and never
+    the URL itself, which may carry a password."""
+
+    def test_one_line_without_the_url(self):
+        models = tool("dbinit-from-models")
+        with tempfile.TemporaryDirectory() as project:
+            (pathlib.Path(project) / "models.py").write_text(MODELS)
+            (pathlib.Path(project) / "sql").mkdir()
+            for url, expected in ((None, "DATABASE_URL is not set"),
+                                  ("mysql://app:s3cret-not-shown@db/app", "DATABASE_URL is not a PostgreSQL URL"),
+                                  ("s3cret-not-shown", "DATABASE_URL is not a PostgreSQL URL")):
+                for mode in (["--check"], ["--name", "next"]):
+                    with self.subTest(url=url, mode=mode):
+                        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+                        if url:
+                            env["DATABASE_URL"] = url
+                        env["DBINIT"] = dbinit_binary()
+                        result = subprocess.run([models, "models", *mode], cwd=project, env=env,
+                                                capture_output=True, text=True, timeout=60)
+                        self.assertEqual(result.returncode, 2, result.stderr)
+                        self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+                        self.assertIn(expected, result.stderr)
+                        self.assertNotIn("s3cret", result.stdout + result.stderr)
 
 
 class FindingDbinit(unittest.TestCase):
