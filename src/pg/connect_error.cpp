@@ -68,10 +68,24 @@ constexpr Pattern patterns[] = {
     {"no such file or directory", FailureKind::transient, "socket not there yet"},
 };
 
+// What OpenSSL reports when the other end closes the connection or answers a
+// ClientHello with something that is not TLS: PostgreSQL before 17 reads the
+// ClientHello as a startup packet of absurd length and closes.
+constexpr std::string_view direct_tls_refusals[] = {
+    "ssl syscall error: eof detected", "unexpected eof while reading", "wrong version number",
+    "packet length too long",          "record layer failure",         "unknown protocol",
+};
+
 }  // namespace
 
-FailureClass classify_connect_error(std::string_view message) {
+FailureClass classify_connect_error(std::string_view message, bool direct_tls) {
   const std::string text = lower(message);
+  if (direct_tls)
+    for (const auto refusal : direct_tls_refusals)
+      if (text.find(refusal) != std::string::npos)
+        return {FailureKind::fatal,
+                "the server does not take a direct TLS handshake (sslnegotiation=direct; PostgreSQL before 17, "
+                "or a proxy): set sslnegotiation=postgres in the URL or PGSSLNEGOTIATION=postgres"};
   // "role"/"database" patterns only count together with "does not exist".
   const bool does_not_exist = text.find("does not exist") != std::string::npos;
   for (const auto& pattern : patterns) {

@@ -13,6 +13,9 @@ struct FailureClass {
   std::string_view reason;  // short label for logs, e.g. "authentication failed"
 };
 
-FailureClass classify_connect_error(std::string_view message);
+// `direct_tls`: the connection asked for sslnegotiation=direct, so a
+// handshake cut short or answered with garbage means a server or proxy that
+// does not take direct TLS, which no retry changes.
+FailureClass classify_connect_error(std::string_view message, bool direct_tls = false);
 
 }  // namespace dbinit

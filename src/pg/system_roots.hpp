@@ -1,9 +1,10 @@
 #pragma once
 // sslrootcert=system, as PostgreSQL 16's libpq means it: verify the server
-// against a trusted set of public CAs, with sslmode verify-full. libpq 15
-// has no such value, and a FROM-scratch image has no CA file to point it
-// at, so dbinit carries the CAs (pg/ca_bundle.hpp) and hands libpq a file
-// that exists only in memory: /proc/self/fd/N of a sealed memfd.
+// against a trusted set of public CAs, with sslmode verify-full. libpq 17
+// takes the value but reads OpenSSL's default CA paths, and a FROM-scratch
+// image has no CA file there, so dbinit carries the CAs (pg/ca_bundle.hpp)
+// and hands libpq a file that exists only in memory: /proc/self/fd/N of a
+// sealed memfd.
 #include <optional>
 #include <string>
 

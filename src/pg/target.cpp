@@ -48,9 +48,9 @@ std::vector<std::pair<std::string, std::string>> dead_link_settings(Milliseconds
 ConnectionTarget connection_target(const DatabaseSettings& settings, bool for_migrations) {
   if (for_migrations && !settings.migration_url.empty())
     return {settings.migration_url, default_application_name(), std::nullopt,
-            dead_link_settings(settings.dead_link_timeout), {}};
+            dead_link_settings(settings.dead_link_timeout), {}, false};
   ConnectionTarget target{settings.database_url, default_application_name(), std::nullopt,
-                          dead_link_settings(settings.dead_link_timeout), {}};
+                          dead_link_settings(settings.dead_link_timeout), {}, false};
   if (!for_migrations) return target;
   const auto parsed = parse_conninfo(settings.database_url);
   if (const auto host = parsed.values.find("host"); host != parsed.values.end()) {

@@ -21,6 +21,8 @@ struct ConnectionTarget {
   std::vector<std::pair<std::string, std::string>> defaults;
   // Keyword/value pairs that replace conninfo's (sslrootcert=system, pg/system_roots.hpp).
   std::vector<std::pair<std::string, std::string>> overrides;
+  // sslnegotiation=direct is in effect, chosen by dbinit or the user (pg/direct_tls.hpp).
+  bool direct_tls = false;
 };
 
 // The libpq settings that notice a dead link within `timeout`: keepalives

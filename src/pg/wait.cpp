@@ -6,6 +6,7 @@
 #include "pg/connect.hpp"
 #include "pg/connect_error.hpp"
 #include "pg/conninfo.hpp"
+#include "pg/direct_tls.hpp"
 #include "pg/system_roots.hpp"
 
 namespace dbinit {
@@ -45,7 +46,7 @@ Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop)
     }
     attempts.last_error = attempt.error;
     if (attempt.stop_signal) return stopped(std::move(attempts), attempt.stop_signal);
-    const auto failure = classify_connect_error(attempt.error);
+    const auto failure = classify_connect_error(attempt.error, settings.target.direct_tls);
     if (failure.kind == FailureKind::fatal) {
       attempts.result = WaitResult::fatal;
       log::error(phase, "cannot connect: " + std::string(failure.reason) + " (not retried)",
@@ -85,6 +86,7 @@ WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop) {
   const ConnInfo parsed = parse_conninfo(settings.target.conninfo);
   if (parsed.error) return refused("the database URL is not a valid libpq connection string: " + *parsed.error);
   if (auto refusal = apply_system_roots(settings.target, parsed)) return refused(*refusal);
+  apply_direct_tls(settings.target, parsed);
   Attempts attempts = attempt_until_ready(settings, stop);
   switch (attempts.result) {
     case WaitResult::ready:

@@ -56,3 +56,21 @@ BOOST_AUTO_TEST_CASE(reasons_are_short_labels) {
              "authentication failed");
   BOOST_TEST(classify_connect_error("ERROR:  Couldn't connect to compute node").reason == "Neon compute waking up");
 }
+
+BOOST_AUTO_TEST_CASE(a_refused_direct_tls_handshake_names_the_option) {
+  // libpq 17 against PostgreSQL 15, which closes on the ClientHello.
+  const std::string_view eof = "connection to server at \"127.0.0.1\", port 5432 failed: SSL SYSCALL error: EOF detected";
+  const auto direct = classify_connect_error(eof, true);
+  BOOST_TEST((direct.kind == FailureKind::fatal));
+  BOOST_TEST(direct.reason.find("sslnegotiation=postgres") != std::string_view::npos);
+  BOOST_TEST(direct.reason.find("PGSSLNEGOTIATION=postgres") != std::string_view::npos);
+  for (const char* garbage : {"SSL error: wrong version number", "SSL error: packet length too long",
+                              "SSL error: unexpected eof while reading", "SSL error: record layer failure"})
+    BOOST_TEST((classify_connect_error(garbage, true).kind == FailureKind::fatal), garbage);
+  // Without direct TLS the same words are a link's trouble: retried.
+  BOOST_TEST((classify_connect_error(eof, false).kind == FailureKind::transient));
+  // With it, what is not about the handshake keeps its own class.
+  BOOST_TEST((classify_connect_error("connection refused", true).kind == FailureKind::transient));
+  BOOST_TEST(classify_connect_error("FATAL:  password authentication failed for user \"u\"", true).reason ==
+             "authentication failed");
+}

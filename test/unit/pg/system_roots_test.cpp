@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(the_in_memory_file_is_pem_that_cannot_change) {
 }
 
 BOOST_AUTO_TEST_CASE(applying_points_libpq_at_the_file_after_the_connection_string) {
-  ConnectionTarget target{"postgresql://u@h/db?sslrootcert=system", "test", std::nullopt, {}, {}};
+  ConnectionTarget target{"postgresql://u@h/db?sslrootcert=system", "test", std::nullopt, {}, {}, false};
   BOOST_TEST(!apply_system_roots(target, parse_conninfo(target.conninfo)).has_value());
   BOOST_TEST_REQUIRE(target.overrides.size() == 2u);
   BOOST_TEST(target.overrides[0].first == "sslrootcert");
@@ -98,11 +98,11 @@ BOOST_AUTO_TEST_CASE(applying_points_libpq_at_the_file_after_the_connection_stri
   BOOST_TEST(target.overrides[1].first == "sslmode");
   BOOST_TEST(target.overrides[1].second == "verify-full");
 
-  ConnectionTarget plain{"postgresql://u@h/db?sslmode=require", "test", std::nullopt, {}, {}};
+  ConnectionTarget plain{"postgresql://u@h/db?sslmode=require", "test", std::nullopt, {}, {}, false};
   BOOST_TEST(!apply_system_roots(plain, parse_conninfo(plain.conninfo)).has_value());
   BOOST_TEST(plain.overrides.empty());
 
-  ConnectionTarget weak{"postgresql://u@h/db?sslrootcert=system&sslmode=require", "test", std::nullopt, {}, {}};
+  ConnectionTarget weak{"postgresql://u@h/db?sslrootcert=system&sslmode=require", "test", std::nullopt, {}, {}, false};
   BOOST_TEST(apply_system_roots(weak, parse_conninfo(weak.conninfo)).value_or("") .find("needs sslmode=verify-full") != std::string::npos);
   BOOST_TEST(weak.overrides.empty());
 }
