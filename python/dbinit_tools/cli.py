@@ -1,6 +1,7 @@
 """What the tools' command lines share: one error line and an exit code for
 every bad input, and --version."""
 import argparse
+import importlib.util
 import sys
 from importlib import metadata
 from typing import NoReturn
@@ -28,6 +29,19 @@ def version() -> str:
         return metadata.version("dbinit")
     except metadata.PackageNotFoundError:
         return "unknown (not installed)"
+
+
+# The extra dbinit[models]: the import name and the distribution's.
+EXTRA = {"sqlalchemy": "SQLAlchemy", "sqlmodel": "SQLModel", "alembic": "Alembic"}
+
+
+def require_extra(*modules: str) -> None:
+    """The tools' imports, present; or one line that says how to get them
+    (the wheel alone installs none of them)."""
+    missing = [EXTRA[m] for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ToolError(f"{' and '.join(missing)} not installed in this Python ({sys.executable}): "
+                        "pip install \"dbinit[models]\"")
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:

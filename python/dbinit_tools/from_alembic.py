@@ -31,7 +31,7 @@ from typing import Optional, Sequence
 
 from dbinit_tools import lint_findings, project
 from dbinit_tools.binary import find_dbinit
-from dbinit_tools.cli import Parser, ToolError, add_common_options, run
+from dbinit_tools.cli import Parser, ToolError, add_common_options, require_extra, run
 
 PROG = "dbinit-from-alembic"
 NO_TRANSACTION = "-- dbinit:no-transaction"
@@ -129,6 +129,7 @@ def next_version(directory: pathlib.Path) -> int:
 
 def _main(argv) -> int:
     args = arguments(argv)
+    require_extra("sqlalchemy", "alembic")
     # Alembic applies prepend_sys_path relative to the current directory; the
     # ini's directory too, for a project converted from elsewhere.
     project.prepare_sys_path(args.prepend_sys_path + [str(args.ini.resolve().parent)], ini=args.ini)

@@ -42,7 +42,7 @@ from typing import List, Optional, Sequence
 
 from dbinit_tools import database, lint_findings, project
 from dbinit_tools.binary import find_dbinit
-from dbinit_tools.cli import Parser, ToolError, add_common_options, run
+from dbinit_tools.cli import Parser, ToolError, add_common_options, require_extra, run
 
 PROG = "dbinit-from-models"
 NAME_RULE = "lower-case letters, digits and underscores, e.g. add_user_id"
@@ -196,6 +196,7 @@ def next_migration(args) -> int:
 
 def _main(argv) -> int:
     args = arguments(argv)
+    require_extra("sqlalchemy", "sqlmodel", "alembic")
     if args.check:
         return check(args)
     return initial(args) if args.initial else next_migration(args)

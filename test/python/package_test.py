@@ -75,6 +75,37 @@ class Package(unittest.TestCase):
                     self.assertEqual(versioned.stdout.strip(), f"{name} (dbinit {metadata.version('dbinit')})")
 
 
+class WithoutTheExtra(unittest.TestCase):
+    def test_help_works_and_a_run_says_how_to_get_the_extra(self):
+        """The package alone, as pip install dbinit leaves it: its own venv
+        that sees dbinit_tools and nothing else of the test venv."""
+        tool("dbinit-from-models")
+        with tempfile.TemporaryDirectory() as work:
+            work = pathlib.Path(work)
+            venv = work / "venv"
+            subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+            (work / "only-the-package").mkdir()
+            (work / "only-the-package" / "dbinit_tools").symlink_to(
+                pathlib.Path(sysconfig.get_path("purelib")) / "dbinit_tools")
+            purelib = subprocess.run([venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                                     capture_output=True, text=True, check=True).stdout.strip()
+            (pathlib.Path(purelib) / "package.pth").write_text(str(work / "only-the-package") + "\n")
+            (work / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s\n")
+            for name, module, arguments in (("dbinit-from-models", TOOLS["dbinit-from-models"], ["app.models", "--check"]),
+                                            ("dbinit-from-alembic", TOOLS["dbinit-from-alembic"],
+                                             [".", "--migrations-dir", "sql"])):
+                with self.subTest(tool=name):
+                    helped = subprocess.run([venv / "bin" / "python", "-m", module, "--help"], capture_output=True,
+                                            text=True, cwd=work)
+                    self.assertEqual(helped.returncode, 0, helped.stderr)
+                    result = subprocess.run([venv / "bin" / "python", "-m", module, *arguments], capture_output=True,
+                                            text=True, cwd=work)
+                    self.assertEqual(result.returncode, 2, result.stderr)
+                    self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+                    self.assertIn('not installed in this Python', result.stderr)
+                    self.assertIn('pip install "dbinit[models]"', result.stderr)
+
+
 class DatabaseUrl(unittest.TestCase):
     """DATABASE_URL missing or not PostgreSQL's: one line, exit 2, and never
     the URL itself, which may carry a password."""
