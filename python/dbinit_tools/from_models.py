@@ -107,7 +107,7 @@ def connected(sqlalchemy_url: str, work):
     """work(connection)'s result; an unreachable database is exit 3."""
     from sqlalchemy import create_engine
     from sqlalchemy.exc import SQLAlchemyError
-    engine = create_engine(sqlalchemy_url)
+    engine = create_engine(sqlalchemy_url)  # database.urls has parsed it
     try:
         with engine.connect() as connection:
             return work(connection)
@@ -118,7 +118,7 @@ def connected(sqlalchemy_url: str, work):
 
 
 def check(args) -> int:
-    libpq_url, sqlalchemy_url = database.urls("the database to compare the models with")
+    _, sqlalchemy_url = database.urls("the database to compare the models with")
     metadata = load_models(args)
     from dbinit_tools import models_schema
     found = connected(sqlalchemy_url, lambda c: models_schema.differences(c, metadata))

@@ -117,7 +117,9 @@ class DatabaseUrl(unittest.TestCase):
             (pathlib.Path(project) / "sql").mkdir()
             for url, expected in ((None, "DATABASE_URL is not set"),
                                   ("mysql://app:s3cret-not-shown@db/app", "DATABASE_URL is not a PostgreSQL URL"),
-                                  ("s3cret-not-shown", "DATABASE_URL is not a PostgreSQL URL")):
+                                  ("s3cret-not-shown", "DATABASE_URL is not a PostgreSQL URL"),
+                                  ("postgresql://app:s3cret-not-shown@db:port/app", "DATABASE_URL is not a valid URL"),
+                                  ("postgresql://app:s3cret-not-shown@[::1/app", "DATABASE_URL is not a valid URL")):
                 for mode in (["--check"], ["--name", "next"]):
                     with self.subTest(url=url, mode=mode):
                         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
