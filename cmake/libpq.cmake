@@ -37,32 +37,26 @@ function(_dbinit_static_libpq_missing out_var)
     set(${out_var} "${missing}" PARENT_SCOPE)
 endfunction()
 
+# The script at every configure: silent when the tree holds the build of its
+# current inputs, a copy from the machine's cache or a build otherwise.
+get_filename_component(_dbinit_deps_name "${DBINIT_STATIC_DEPS_DIR}" NAME)
+get_filename_component(_dbinit_deps_parent "${DBINIT_STATIC_DEPS_DIR}" DIRECTORY)
+set(_dbinit_script "${CMAKE_CURRENT_LIST_DIR}/../scripts/build-static-libpq")
+if(NOT _dbinit_deps_name STREQUAL "static-deps")
+    message(FATAL_ERROR
+        "libpq cannot be built in ${_dbinit_libpq_dir}: scripts/build-static-libpq installs into "
+        "BUILD_DIR/static-deps/libpq, so DBINIT_STATIC_DEPS_DIR must end in 'static-deps'.")
+endif()
+execute_process(
+    COMMAND ${CMAKE_COMMAND} -E env "DBINIT_LIBPQ_HOST=${DBINIT_STATIC_LIBPQ_HOST}"
+            "${_dbinit_script}" "${_dbinit_deps_parent}"
+    RESULT_VARIABLE _dbinit_result)
 _dbinit_static_libpq_missing(_dbinit_missing)
-if(_dbinit_missing)
-    # The script installs into BUILD_DIR/static-deps/libpq.
-    get_filename_component(_dbinit_deps_name "${DBINIT_STATIC_DEPS_DIR}" NAME)
-    get_filename_component(_dbinit_deps_parent "${DBINIT_STATIC_DEPS_DIR}" DIRECTORY)
-    set(_dbinit_script "${CMAKE_CURRENT_LIST_DIR}/../scripts/build-static-libpq")
-    if(NOT _dbinit_deps_name STREQUAL "static-deps")
-        message(FATAL_ERROR
-            "Static libpq not found in ${_dbinit_libpq_dir} and cannot be built there: "
-            "scripts/build-static-libpq installs into BUILD_DIR/static-deps/libpq, so "
-            "DBINIT_STATIC_DEPS_DIR must end in 'static-deps'. Missing: ${_dbinit_missing}")
-    endif()
-    message(STATUS "libpq not found in ${_dbinit_libpq_dir}; building it (or copying it from the machine's cache)")
-    execute_process(
-        COMMAND ${CMAKE_COMMAND} -E env "DBINIT_LIBPQ_HOST=${DBINIT_STATIC_LIBPQ_HOST}"
-                "${_dbinit_script}" "${_dbinit_deps_parent}"
-        RESULT_VARIABLE _dbinit_result)
-    _dbinit_static_libpq_missing(_dbinit_missing)
-    if(NOT _dbinit_result EQUAL 0 OR _dbinit_missing)
-        message(FATAL_ERROR
-            "Building the static libpq failed (scripts/build-static-libpq exited with "
-            "'${_dbinit_result}'; see its output above). It needs root, apt-get and the "
-            "Debian mirror. Run it by hand as root:\n"
-            "  ${_dbinit_script} ${_dbinit_deps_parent}\n"
-            "or point DBINIT_STATIC_DEPS_DIR at an existing static-deps directory.")
-    endif()
+if(NOT _dbinit_result EQUAL 0 OR _dbinit_missing)
+    message(FATAL_ERROR
+        "Building libpq failed (scripts/build-static-libpq exited with '${_dbinit_result}'; "
+        "see its output above). The first build needs root, apt-get and the Debian mirror. "
+        "Run it by hand as root:\n  ${_dbinit_script} ${_dbinit_deps_parent}")
 endif()
 
 find_package(OpenSSL REQUIRED)
