@@ -16,7 +16,8 @@ from typing import Iterable, Iterator, List, Tuple
 from alembic.autogenerate import compare_metadata, produce_migrations
 from alembic.migration import MigrationContext
 from alembic.operations import Operations, ops
-from sqlalchemy import CheckConstraint, MetaData, inspect
+from sqlalchemy import CheckConstraint, Enum, MetaData, inspect
+from sqlalchemy.dialects import postgresql
 
 TOOL_TABLES = frozenset({"dbinit_schema_history", "alembic_version"})
 
@@ -62,7 +63,6 @@ def _name(thing) -> str:
 def _modification(kind: str, value) -> str:
     """A column's type, nullability or default as SQL spells it."""
     if kind == "modify_type":
-        from sqlalchemy.dialects import postgresql
         try:
             return "type " + value.compile(dialect=postgresql.dialect())
         except Exception:  # a type the dialect cannot compile: its repr says enough
@@ -128,7 +128,8 @@ def migration_ops(connection, metadata: MetaData,
 def initial_ops(metadata: MetaData, ignored_tables=TOOL_TABLES) -> Tuple[ops.UpgradeOps, ops.DowngradeOps]:
     """The whole schema of the models, and its removal, without a database:
     each table (its constraints with it) in dependency order, then its
-    indexes; the tables dropped in the reverse order."""
+    indexes; the tables dropped in the reverse order, then the enum types
+    their columns made."""
     tables = [t for t in metadata.sorted_tables if t.name not in ignored_tables]
     upgrade = []
     for table in tables:
@@ -136,6 +137,15 @@ def initial_ops(metadata: MetaData, ignored_tables=TOOL_TABLES) -> Tuple[ops.Upg
         upgrade += [ops.CreateIndexOp.from_index(index)
                     for index in sorted(table.indexes, key=lambda i: i.name or "")]
     downgrade = [ops.DropTableOp.from_table(table) for table in reversed(tables)]
+    # CREATE TABLE made the native enum types its columns use; a table's
+    # drop leaves them, so the down file drops them too, last.
+    preparer = postgresql.dialect().identifier_preparer
+    enums = {}
+    for table in tables:
+        for column in table.columns:
+            if isinstance(column.type, Enum) and column.type.native_enum and column.type.name:
+                enums.setdefault(column.type.name, column.type)
+    downgrade += [ops.ExecuteSQLOp(f"DROP TYPE {preparer.format_type(enum)}") for enum in enums.values()]
     return ops.UpgradeOps(ops=upgrade), ops.DowngradeOps(ops=downgrade)
 
 

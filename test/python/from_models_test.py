@@ -41,6 +41,32 @@ SQLModel.metadata.create_all(create_engine(sys.argv[1]))
 '''
 
 
+ACCOUNTS = '''
+import enum
+import uuid
+from typing import Optional
+
+from sqlalchemy import Column, Enum
+from sqlmodel import Field, SQLModel
+
+
+class Mood(str, enum.Enum):
+    happy = "happy"
+    sad = "sad"
+
+
+class Account(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    email: str = Field(unique=True, index=True)
+    mood: Mood = Field(sa_column=Column(Enum(Mood, name="mood"), nullable=False))
+
+
+class Post(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account_id: uuid.UUID = Field(foreign_key="account.id", index=True)
+'''
+
+
 class MigrationFromModels(unittest.TestCase):
     def setUp(self):
         self.tool = tool("dbinit-from-models")
@@ -222,6 +248,22 @@ class MigrationFromModels(unittest.TestCase):
         newest = self.cluster.create_database("newest")
         run_dbinit(self.cluster, newest, "migrate", migrations_dir=self.work / "sql")
         self.assertEqual(self.check(newest), (0, ""))
+
+    def test_initial_with_an_enum_and_uuids_goes_up_down_and_up(self):
+        project = self.work / "accounts"
+        (project / "sql").mkdir(parents=True)
+        (project / "models.py").write_text(ACCOUNTS)
+        result = self.run_tool(None, "models", "--initial", "--name", "initial", cwd=project)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        database = self.cluster.create_database("accounts")
+        for _ in range(2):
+            run_dbinit(self.cluster, database, "migrate", migrations_dir=project / "sql")
+            self.assertEqual(self.run_tool(database, "models", "--check", cwd=project).returncode, 0)
+            self.cluster.sql(database, "INSERT INTO account VALUES (gen_random_uuid(), 'a@example.org', 'sad')")
+            # Down to nothing: the tables and the enum type gone.
+            run_dbinit(self.cluster, database, "migrate", "--target", "0", migrations_dir=project / "sql")
+            self.assertEqual(self.cluster.sql(database, "SELECT to_regclass('account'), to_regtype('mood')"),
+                             [(None, None)])
 
     def test_the_project_is_imported_as_alembic_imports_it(self):
         """A src layout: found through alembic.ini's prepend_sys_path, or
