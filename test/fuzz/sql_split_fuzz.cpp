@@ -9,7 +9,8 @@
 // stops, the scanner's statement there (or, where the scanner dropped one,
 // the text between two of its statements) becomes blanks, line breaks
 // kept, until the parser accepts the rest (an error that names no place
-// blanks the first statement the parser rejects alone). PostgreSQL's
+// blanks the first statement the parser rejects alone; a lexical error,
+// before any of this, blanks its line). PostgreSQL's
 // regression scripts need it: they hold errors on purpose, psql's
 // variables (:name), psql commands within a line (SELECT ... \gset) and
 // the data of COPY ... FROM stdin, which psql sends apart from the SQL.
@@ -139,6 +140,28 @@ std::optional<std::vector<Piece>> pieces_of(const std::string& sql, bool by_pars
   return pieces;
 }
 
+// sql without the lines where the scanner finds a lexical error (123abc,
+// a zero-length "" identifier, a bad Unicode escape: the scanner splits
+// nothing before they are gone), or nothing where it names no place that
+// is not blank already.
+std::optional<std::string> without_lexical_errors(const std::string& sql) {
+  std::string kept = sql;
+  for (;;) {
+    PgQuerySplitResult split = pg_query_split_with_scanner(kept.c_str());
+    const int error_at = split.error ? split.error->cursorpos : -1;  // 1-based, in characters
+    pg_query_free_split_result(split);
+    if (error_at < 0) return kept;
+    if (error_at == 0) return std::nullopt;
+    const std::size_t at = dbinit::byte_offset_of_character(kept, static_cast<std::size_t>(error_at - 1));
+    const std::size_t line_begin = at == 0 ? 0 : kept.find_last_of("\n\r", at - 1);
+    const std::size_t line_end = kept.find_first_of("\n\r", at);
+    bool blanked = false;
+    for (std::size_t i = line_begin == nowhere ? 0 : line_begin; i < std::min(line_end, kept.size()); ++i)
+      if (kept[i] != ' ' && kept[i] != '\n' && kept[i] != '\r') kept[i] = ' ', blanked = true;
+    if (!blanked) return std::nullopt;
+  }
+}
+
 // sql without what the parser rejects (see the top of this file), or
 // nothing where the scanner rejects the text or the parser names no place
 // that is not blank already.
@@ -212,10 +235,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (sql.find('\0') != std::string::npos) return 0;  // never in a file the server reads
   our_ends_of(sql);  // its own checks, on every input
   if (!parse_error_at(sql)) return judge(sql, sql, false), 0;
-  // A lexical error (an unterminated quote, 123abc) leaves the scanner no
-  // statements to blank.
-  if (!pieces_of(sql, false)) return report(sql, "skipped: the scanner rejects it"), 0;
-  const auto kept = without_what_the_parser_rejects(sql);
+  const auto lexed = without_lexical_errors(sql);
+  if (!lexed) return report(sql, "skipped: the scanner rejects it, nothing left to blank"), 0;
+  const auto kept = without_what_the_parser_rejects(*lexed);
   if (!kept) return report(sql, "skipped: the parser rejects it, nothing left to blank"), 0;
   judge(*kept, sql, true);
   return 0;
