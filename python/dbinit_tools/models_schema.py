@@ -136,9 +136,11 @@ def initial_ops(metadata: MetaData, ignored_tables=TOOL_TABLES) -> Tuple[ops.Upg
         upgrade.append(ops.CreateTableOp.from_table(table))
         upgrade += [ops.CreateIndexOp.from_index(index)
                     for index in sorted(table.indexes, key=lambda i: i.name or "")]
-    downgrade = [ops.DropTableOp.from_table(table) for table in reversed(tables)]
-    # CREATE TABLE made the native enum types its columns use; a table's
-    # drop leaves them, so the down file drops them too, last.
+    # By name alone: a drop op carrying the table's columns drops their enum
+    # types as well on some Alembic releases and not on others.
+    downgrade = [ops.DropTableOp(table.name, schema=table.schema) for table in reversed(tables)]
+    # CREATE TABLE made the native enum types its columns use; the drops
+    # above leave them, so the down file drops them too, last.
     preparer = postgresql.dialect().identifier_preparer
     enums = {}
     for table in tables:
