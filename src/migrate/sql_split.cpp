@@ -1,6 +1,8 @@
 #include "migrate/sql_split.hpp"
 
 #include <cctype>
+#include <string>
+#include <vector>
 
 namespace dbinit {
 
@@ -87,11 +89,23 @@ std::size_t first_content(std::string_view text) {
 // True when a statement holds something besides blanks and comments.
 bool has_content(std::string_view text) { return first_content(text) < text.size(); }
 
+// Whether the statement's first words (upper case, at most four) begin
+// CREATE [OR REPLACE] FUNCTION or PROCEDURE: the only statements whose body
+// may be BEGIN ATOMIC ... END.
+bool opens_a_routine(const std::vector<std::string>& words) {
+  auto is_routine = [](const std::string& word) { return word == "FUNCTION" || word == "PROCEDURE"; };
+  if (words.size() < 2 || words[0] != "CREATE") return false;
+  if (is_routine(words[1])) return true;
+  return words.size() >= 4 && words[1] == "OR" && words[2] == "REPLACE" && is_routine(words[3]);
+}
+
 }  // namespace
 
 std::vector<SqlStatement> split_statements(std::string_view sql) {
   std::vector<SqlStatement> statements;
   std::size_t start = 0;
+  // The statement's first words, for opens_a_routine.
+  std::vector<std::string> leading_words;
   auto finish = [&](std::size_t end) {
     const auto text = sql.substr(start, end - start);
     if (has_content(text)) {
@@ -99,9 +113,14 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
       statements.push_back({text.substr(skip), start + skip});
     }
     start = end + 1;
+    leading_words.clear();
   };
   // SQL-standard function bodies (BEGIN ATOMIC ... END, PostgreSQL 14+)
-  // hold semicolons; CASE ... END nests inside them. Tracked as psql does.
+  // hold semicolons; CASE ... END nests inside them. Tracked as psql does:
+  // only in CREATE [OR REPLACE] FUNCTION or PROCEDURE and outside
+  // parentheses, since elsewhere "begin atomic" is a column and its alias
+  // (BEGIN and ATOMIC are unreserved keywords), and the ';' after it ends
+  // the statement.
   int atomic_depth = 0;
   // Semicolons inside parentheses do not end a statement either
   // (CREATE RULE ... DO (INSERT ...; UPDATE ...)), as for psql and the
@@ -124,7 +143,9 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
       while (end < sql.size() && is_identifier_char(sql[end])) ++end;
       std::string word(sql.substr(i, end - i));
       for (auto& letter : word) letter = static_cast<char>(std::toupper(static_cast<unsigned char>(letter)));
-      if (word == "ATOMIC" && previous_word == "BEGIN") ++atomic_depth;
+      if (leading_words.size() < 4) leading_words.push_back(word);
+      if (word == "ATOMIC" && previous_word == "BEGIN" && paren_depth == 0 && opens_a_routine(leading_words))
+        ++atomic_depth;
       else if (atomic_depth > 0 && word == "CASE") ++atomic_depth;
       else if (atomic_depth > 0 && word == "END") --atomic_depth;
       previous_word = std::move(word);

@@ -4,7 +4,8 @@
 // no-transaction migrations (CREATE INDEX CONCURRENTLY cannot share a
 // message with other statements) can be sent one statement at a time.
 // Understands '...' and E'...' strings, "..." identifiers, $tag$ quoting,
-// -- and nested /* */ comments.
+// -- and nested /* */ comments, semicolons inside parentheses, and the
+// BEGIN ATOMIC ... END bodies of CREATE FUNCTION and CREATE PROCEDURE.
 #include <string>
 #include <string_view>
 #include <vector>

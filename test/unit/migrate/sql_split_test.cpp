@@ -218,6 +218,24 @@ BOOST_AUTO_TEST_CASE(atomic_bodies_with_case_keep_their_semicolons) {
   BOOST_TEST(split_statements("SELECT 'begin atomic'; -- begin atomic\nSELECT 3;").size() == 2u);
 }
 
+// Only a function's or procedure's body opens with BEGIN ATOMIC; elsewhere
+// the two unreserved keywords are a column and its alias, and the ';' after
+// them ends the statement, as it does for the server.
+BOOST_AUTO_TEST_CASE(begin_atomic_opens_a_body_only_in_create_function_or_procedure) {
+  BOOST_TEST(texts_of("SELECT begin atomic FROM t;\nSELECT 2;") == Texts({"SELECT begin atomic FROM t", "SELECT 2"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(texts_of("CREATE TABLE t2 AS SELECT begin atomic FROM t; SELECT 2") ==
+                 Texts({"CREATE TABLE t2 AS SELECT begin atomic FROM t", "SELECT 2"}),
+             boost::test_tools::per_element());
+  // Inside parentheses, even in CREATE FUNCTION, it is not the body.
+  BOOST_TEST(texts_of("CREATE FUNCTION f() RETURNS int LANGUAGE sql RETURN (SELECT begin atomic FROM t); SELECT 2") ==
+                 Texts({"CREATE FUNCTION f() RETURNS int LANGUAGE sql RETURN (SELECT begin atomic FROM t)", "SELECT 2"}),
+             boost::test_tools::per_element());
+  const std::string procedure =
+      "create or replace procedure p() language sql begin atomic insert into t values (1); end";
+  BOOST_TEST(texts_of(procedure + ";\nSELECT 2;") == Texts({procedure, "SELECT 2"}), boost::test_tools::per_element());
+}
+
 // A rule's action list holds semicolons inside parentheses, and the
 // server's scanner keeps it one statement (test/fuzz/regressions/sql_split).
 BOOST_AUTO_TEST_CASE(semicolons_inside_parentheses_do_not_split) {
