@@ -5,30 +5,56 @@ installs the tools, builds the binaries and starts the clusters and the proxy.
 Runs the sections of dbinit_bench in order, each printing its table as soon
 as it is measured, then writes results.md (--out: the machine, what is
 measured, the summary with the goals, every section) and its chart (--chart).
+With --only tls it runs section 8 alone, needing only its own cluster, and
+prints its table and goals without writing results.md.
 """
 import argparse
 import os
 import pathlib
 import sys
 
-from dbinit_bench import as_init, fresh, many, noop, replicas, report, size, slow_link
+from dbinit_bench import as_init, fresh, many, noop, replicas, report, size, slow_link, tls_link
 from dbinit_bench.bench import Bench
 from dbinit_bench.chart import write_svg
 from dbinit_bench.runner import BenchError
 from dbinit_bench.tools import floor_build
 
 
+# What every run needs (section 8 among them), and what the whole bench needs besides.
+TLS_ONLY = ("--tls-pg-port", "--tls-proxy-port", "--rtt-ms", "--password", "--tls-server-log", "--tls-proxy-log",
+            "--dbinit", "--binary-kind", "--work")
+WHOLE = ("--pg-port", "--ram-pg-port", "--proxy-port", "--many", "--server-log", "--ram-server-log",
+         "--dbinit-many", "--alembic-dir", "--alembic-many-dir", "--floor-client", "--many-migrations-dir", "--out",
+         "--chart")
+
+
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="dbinit benchmarks (run scripts/bench)")
-    for name in ("--pg-port", "--ram-pg-port", "--proxy-port", "--many"):
-        parser.add_argument(name, type=int, required=True)
-    parser.add_argument("--rtt-ms", type=float, required=True)
+    for name in ("--pg-port", "--ram-pg-port", "--proxy-port", "--many", "--tls-pg-port", "--tls-proxy-port"):
+        parser.add_argument(name, type=int)
+    parser.add_argument("--rtt-ms", type=float)
     for name in ("--password", "--server-log", "--ram-server-log", "--dbinit", "--binary-kind", "--dbinit-many",
                  "--alembic-dir", "--alembic-many-dir", "--floor-client", "--many-migrations-dir", "--work", "--out",
-                 "--chart"):
-        parser.add_argument(name, required=True)
+                 "--chart", "--tls-server-log", "--tls-proxy-log"):
+        parser.add_argument(name)
+    parser.add_argument("--before", help="an earlier dbinit, measured beside --dbinit in section 8 (optional)")
+    parser.add_argument("--only", choices=["tls"], help="run one section alone: tls (section 8)")
     parser.add_argument("--sql-dir", default=str(report.REPO / "sql"))
-    return parser.parse_args()
+    args = parser.parse_args()
+    needed = TLS_ONLY + (() if args.only else WHOLE)
+    missing = [name for name in needed if getattr(args, name[2:].replace("-", "_")) is None]
+    if missing:
+        parser.error(f"missing {', '.join(missing)}")
+    return args
+
+
+def run_alone(bench: Bench, load_at_start: float) -> int:
+    """--only tls: section 8, its table and goals printed; results.md is the whole bench's alone."""
+    print(report.header(bench.tls_cluster, bench.args.binary_kind, load_at_start), flush=True)
+    tls_link.run(bench)
+    print("Goals:\n\n" + "\n".join(f"- {line}" for line in bench.results.goals) + "\n\n"
+          f"Load average (1 min) at the end: {os.getloadavg()[0]:.1f}.", flush=True)
+    return 0
 
 
 def main() -> int:
@@ -36,6 +62,8 @@ def main() -> int:
     load_at_start = os.getloadavg()[0]
     try:
         bench = Bench.from_args(args)
+        if args.only:
+            return run_alone(bench, load_at_start)
         header = report.header(bench.cluster, args.binary_kind, load_at_start)
         print(header, flush=True)
         noop_databases = noop.run(bench)
@@ -45,6 +73,7 @@ def main() -> int:
         replicas.run(bench)
         as_init.run(bench)
         size.run(bench)
+        tls_link.run(bench)
     except BenchError as error:
         print(f"bench: error: {error}", file=sys.stderr)
         return 1

@@ -29,7 +29,7 @@ MAX_LATENCY_OVER_TINI = 1.3
 
 
 def run(bench: Bench) -> None:
-    progress("6/7 as init")
+    progress("6/8 as init")
     runner, results, dbinit = bench.runner, bench.results, bench.args.dbinit
     results.describe(
         "As init",

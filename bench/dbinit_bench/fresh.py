@@ -16,7 +16,7 @@ from .tools import PRODUCT_MIGRATIONS
 
 
 def run(bench: Bench) -> None:
-    progress("2/7 fresh database")
+    progress("2/8 fresh database")
     tools, results = bench.tools, bench.results
     results.describe(
         "Fresh database",

@@ -24,7 +24,7 @@ MIN_OVER_ALEMBIC = 5
 
 def run(bench: Bench) -> None:
     count = bench.args.many
-    progress(f"3/7 {count} migrations")
+    progress(f"3/8 {count} migrations")
     tools, runner, results = bench.tools, bench.runner, bench.results
     results.describe(
         "Many migrations",

@@ -19,7 +19,7 @@ MAX_OVER_FLOOR = 1.05
 
 def run(bench: Bench) -> dict:
     """Measures section 1; returns its databases, current, by tool ("dbinit", "alembic"), for section 4."""
-    progress("1/7 no-op start")
+    progress("1/8 no-op start")
     tools, runner, results = bench.tools, bench.runner, bench.results
     results.describe(
         "No-op start",

@@ -21,7 +21,7 @@ COUNTS = (16, 64)
 
 
 def run(bench: Bench) -> None:
-    progress("5/7 concurrent replicas")
+    progress("5/8 concurrent replicas")
     tools, results = bench.tools, bench.results
     trials = reps(5, 2)
     results.describe(

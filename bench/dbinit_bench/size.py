@@ -20,7 +20,7 @@ ALEMBIC_STACK = ("python3.11-minimal", "libpython3.11-minimal", "libpython3.11-s
 
 
 def run(bench: Bench) -> None:
-    progress("7/7 size")
+    progress("7/8 size")
     results, dbinit = bench.results, bench.args.dbinit
     results.describe(
         "Size",

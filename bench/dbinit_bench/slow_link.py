@@ -21,7 +21,7 @@ MAX_EXTRA_ROUND_TRIPS = 1
 
 def run(bench: Bench, noop_databases: dict) -> None:
     """noop_databases: section 1's current databases, by tool ("dbinit", "alembic")."""
-    progress("4/7 over a slow link")
+    progress("4/8 over a slow link")
     tools, cluster, results, rtt, rtt_ms = bench.tools, bench.cluster, bench.results, bench.rtt, bench.args.rtt_ms
     results.describe(
         "Over a slow link",
