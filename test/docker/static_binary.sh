@@ -2,7 +2,8 @@
 # Check static_binary: /dbinit as shipped in the scratch image is statically
 # linked (file and ldd say so), no larger than DBINIT_TEST_MAX_BINARY_BYTES,
 # and passes test/static's scripts: check-static-nss (resolving names from
-# an empty root) and check-static-libpq (connecting with TLS from one).
+# an empty root) and check-static-libpq (connecting with TLS from one, to
+# PostgreSQL 15 and to 17).
 #
 # Why: the binary is copied into images of any base, and into none, so it
 # must depend on nothing there; being small is part of what it is for. The
@@ -46,7 +47,15 @@ check_static_binary() {
         remove_container deps
     fi
     run_static_script check-static-libpq "${DBINIT_TEST_STATIC_BUILD_DIR}" "${binary}" ||
-        problems+=("check-static-libpq failed")
+        problems+=("check-static-libpq failed against PostgreSQL 15")
+    # And against PostgreSQL 17, from the Debian 13 root the pg17 tests use.
+    local postgres17_root
+    if postgres17_root="$("${REPO_ROOT}/scripts/postgres17-root")"; then
+        DBINIT_TEST_POSTGRES_ROOT="${postgres17_root}" run_static_script check-static-libpq \
+            "${DBINIT_TEST_STATIC_BUILD_DIR}" "${binary}" || problems+=("check-static-libpq failed against PostgreSQL 17")
+    else
+        problems+=("no PostgreSQL 17 root (scripts/postgres17-root failed)")
+    fi
 
     if ((${#problems[@]} > 0)); then
         local joined
