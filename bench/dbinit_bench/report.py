@@ -122,14 +122,18 @@ def cpu_info() -> tuple:
     return (model.group(1).strip() if model else "?"), re.search(r"^flags\s*:.*\bhypervisor\b", text, re.M) is not None
 
 
-def header(cluster, binary_kind: str, load_at_start: float) -> str:
-    """The title and the machine: what the run ran on, read at its start."""
+def header(servers, binary_kind: str, load_at_start: float) -> str:
+    """The title and the machine: what the run ran on, read at its start; servers: a cluster of each version."""
     cpu, virtual = cpu_info()
     memory = re.search(r"MemTotal:\s+(\d+)", pathlib.Path("/proc/meminfo").read_text()).group(1)
     commit = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
                             capture_output=True, text=True).stdout.strip() or "?"
     tools = ", ".join(f"{p} {package_version(p)}" for p in (
         "python3-alembic", "python3-sqlalchemy", "python3-psycopg2", "tini", "dumb-init", "catatonit"))
+    postgres = "".join(
+        f"- PostgreSQL {cluster.setting('server_version')} on loopback, scram-sha-256, "
+        f"fsync={cluster.setting('fsync')}, synchronous_commit={cluster.setting('synchronous_commit')}, "
+        f"log_statement=all\n" for cluster in servers)
     return (
         "# dbinit benchmarks\n\n"
         "Produced by `scripts/bench`; every figure below comes from that run.\n\n"
@@ -137,9 +141,7 @@ def header(cluster, binary_kind: str, load_at_start: float) -> str:
         f"- Machine: {cpu}, {os.cpu_count()} cores{' (a virtual machine)' if virtual else ''}, "
         f"{int(memory) / 1024 / 1024:.1f} GiB RAM, "
         f"Linux {platform.release()}, Debian {pathlib.Path('/etc/debian_version').read_text().strip()}\n"
-        f"- PostgreSQL {cluster.setting('server_version')} on loopback, scram-sha-256, "
-        f"fsync={cluster.setting('fsync')}, synchronous_commit={cluster.setting('synchronous_commit')}, "
-        f"log_statement=all\n"
+        f"{postgres}"
         f"- dbinit {commit} ({binary_kind} Release binary); {tools}\n"
         f"- Load average (1 min) at the start: {load_at_start:.1f} (other work on the machine shows here)\n")
 

@@ -70,14 +70,16 @@ class Tools:
 
     @classmethod
     def from_args(cls, args, runner: Runner, cluster: Cluster) -> "Tools":
-        many_sql, many_transactions_sql = concatenate_migrations(pathlib.Path(args.many_migrations_dir), args.many,
-                                                                 runner.work)
+        """The tools of bench/run.py's arguments; without --many (section 1 alone), none of the many migrations'."""
+        many_sql, many_transactions_sql = (
+            concatenate_migrations(pathlib.Path(args.many_migrations_dir), args.many, runner.work) if args.many
+            else (None, None))
         return cls(
             runner=runner, cluster=cluster, dbinit=args.dbinit, dbinit_many=args.dbinit_many, many=args.many,
             floor=args.floor_client, many_sql=many_sql, many_transactions_sql=many_transactions_sql,
             alembic=runner.which("alembic"),
             alembic_ini=str(pathlib.Path(args.alembic_dir).resolve() / "alembic.ini"),
-            alembic_many_ini=str(pathlib.Path(args.alembic_many_dir).resolve() / "alembic.ini"),
+            alembic_many_ini=str(pathlib.Path(args.alembic_many_dir).resolve() / "alembic.ini") if args.many else None,
             noop_script=str(REPO / "bench" / "noop_check.sh"),
             expected_history=",".join(f"{int(path.name.split('_')[0])}:{file_checksum(path)}"
                                       for path in sorted(pathlib.Path(args.sql_dir).glob("*.up.sql"))))
