@@ -72,7 +72,7 @@ start_wheelhouse() {
     python3 -m http.server --bind 127.0.0.1 --directory "${served}" "${port}" >"${WORK_DIR}/wheelhouse.log" 2>&1 &
     WHEELHOUSE_PID=$!
     local deadline=$((SECONDS + 10))
-    until curl -fsS -o /dev/null "http://127.0.0.1:${port}/"; do
+    until curl -fs -o /dev/null "http://127.0.0.1:${port}/"; do
         if ((SECONDS >= deadline)) || ! kill -0 "${WHEELHOUSE_PID}" 2>/dev/null; then
             show_file "${WORK_DIR}/wheelhouse.log"
             docker_die "the wheelhouse server did not answer on 127.0.0.1:${port}"
