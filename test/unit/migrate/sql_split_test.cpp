@@ -266,3 +266,11 @@ BOOST_AUTO_TEST_CASE(a_word_right_after_a_dollar_quote_is_an_identifier) {
   BOOST_TEST(texts_of("SELECT $a$x$a$$b$y;$b$; SELECT 2") == Texts({"SELECT $a$x$a$$b$y;$b$", "SELECT 2"}),
              boost::test_tools::per_element());
 }
+
+// The same token boundary makes an E right after a dollar quote the prefix
+// of an escaped string, whose \' does not close it
+// (test/fuzz/regressions/sql_split/e_string_right_after_a_dollar_quote).
+BOOST_AUTO_TEST_CASE(an_e_string_right_after_a_dollar_quote_keeps_its_escapes) {
+  BOOST_TEST(texts_of(R"(SELECT $$x$$E'\';'; SELECT 2)") == Texts({R"(SELECT $$x$$E'\';')", "SELECT 2"}),
+             boost::test_tools::per_element());
+}
