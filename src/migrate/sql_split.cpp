@@ -131,18 +131,17 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
   // right after it starts an identifier ("$t$x$t$pag$$" is a quote, then
   // the identifier pag$$, as PostgreSQL's scanner reads it).
   std::size_t quote_end = 0;
-  // Whether the byte at `at` is the first of a token, not the middle of an
-  // identifier ('$' continues one, except the '$' closing a dollar quote).
-  auto starts_token = [&](std::size_t at) {
-    return at == 0 || at == quote_end || !is_identifier_char(sql[at - 1]);
-  };
+  // Just past the last word that was E alone: a quote there opens an
+  // escaped string (E'...'), as in the server's scanner, where E' is a token.
+  std::size_t escape_prefix_end = std::string_view::npos;
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
     // An identifier starts with a letter, '_' or any non-ASCII byte, and
     // holds '$': "a$b$" and "\xff$tag$" are identifiers, not dollar quotes,
     // so no quote swallows the statements after them.
     const auto byte = static_cast<unsigned char>(c);
-    if ((std::isalpha(byte) || c == '_' || byte >= 0x80) && starts_token(i)) {
+    if ((std::isalpha(byte) || c == '_' || byte >= 0x80) &&
+        (i == 0 || i == quote_end || !is_identifier_char(sql[i - 1]))) {
       std::size_t end = i;
       while (end < sql.size() && is_identifier_char(sql[end])) ++end;
       std::string word(sql.substr(i, end - i));
@@ -152,6 +151,7 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
         ++atomic_depth;
       else if (atomic_depth > 0 && word == "CASE") ++atomic_depth;
       else if (atomic_depth > 0 && word == "END") --atomic_depth;
+      if (word == "E") escape_prefix_end = end;
       previous_word = std::move(word);
       i = end - 1;  // a quote right after the word (E'...') is read next
       continue;
@@ -161,11 +161,10 @@ std::vector<SqlStatement> split_statements(std::string_view sql) {
     } else if (c == '/' && sql.substr(i, 2) == "/*") {
       i = after_block_comment(sql, i) - 1;
     } else if (c == '\'' || c == '"') {
-      // E'...' strings allow backslash escapes; standard strings double the quote.
-      // The E must be a token of its own: ESCAPE'\' is a keyword and a
-      // standard string, $$x$$E'\'' an escaped one.
-      const bool escapes =
-          c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') && starts_token(i - 1);
+      // E'...' strings allow backslash escapes; standard strings double the
+      // quote. ESCAPE'\' is a keyword and a standard string, $$x$$E'\'' an
+      // escaped one: the word rule above knows where a word starts.
+      const bool escapes = c == '\'' && i == escape_prefix_end;
       for (++i; i < sql.size(); ++i) {
         if (escapes && sql[i] == '\\') {
           ++i;
