@@ -4,6 +4,7 @@ online against the scratch database DATABASE_URL names (alembic_capture).
 
 Both go through Alembic's EnvironmentContext and the project's own env.py,
 as `alembic upgrade` does, with the one step to run as its fn."""
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -51,6 +52,28 @@ class OfflineFailure(Exception):
     pass
 
 
+# Written into Alembic's offline output around the revision's own function,
+# so that what env.py emits around it (SET, BEGIN, the version table) stays out.
+OWN_BEGINS, OWN_ENDS = "-- dbinit-from-alembic: the revision's own statements", "-- dbinit-from-alembic: end"
+
+
+def around_revision_function(migration_step, enter, leave):
+    """The step, with enter() and leave() called around the revision's
+    upgrade() or downgrade() while Alembic runs it."""
+    original = migration_step.migration_fn
+
+    @functools.wraps(original)
+    def wrapped(*args, **kwargs):
+        enter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            leave()
+
+    migration_step.migration_fn = wrapped
+    return migration_step
+
+
 def first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [""])[0]
 
@@ -92,9 +115,13 @@ class History:
             migration_step = MigrationStep.downgrade_from_script(self.script.revision_map, step.script)
             starting, destination = step.heads_after, ",".join(sorted(step.heads_before)) or "base"
         try:
+            around_revision_function(migration_step, lambda: buffer.write(f"\n\n{OWN_BEGINS}\n\n"),
+                                     lambda: buffer.write(f"\n\n{OWN_ENDS}\n\n"))
             self.run_step(migration_step, self.config(buffer), True, starting, destination)
         except (Exception, SystemExit) as error:  # Alembic's, or the revision's own code
             raise OfflineFailure(f"{type(error).__name__}: {first_line(error)}")
+        if OWN_BEGINS not in buffer.getvalue():
+            raise OfflineFailure("the project's env.py did not run it in offline mode")
         return buffer.getvalue()
 
     def render(self) -> List[Rendered]:
@@ -137,8 +164,11 @@ class History:
         captures = {}
         with alembic_capture.Recorder(self.version_table, expected) as recorder:
             for step in self.steps[:last + 1]:
-                recorder.capture = alembic_capture.Capture() if step.revision in failures else None
+                capture = alembic_capture.Capture()
                 migration_step = MigrationStep.upgrade_from_script(self.script.revision_map, step.script)
+                # Recorded while the revision's upgrade() runs, not what env.py sends around it.
+                start = (lambda c=capture: setattr(recorder, "capture", c)) if step.revision in failures else (lambda: None)
+                around_revision_function(migration_step, start, lambda: setattr(recorder, "capture", None))
                 try:
                     self.run_step(migration_step, self.config(url=url), False, frozenset(), step.revision)
                 except (Exception, SystemExit) as error:
@@ -146,8 +176,8 @@ class History:
                         raise ToolError(recorder.error)
                     raise ToolError(f"revision {step.revision}'s upgrade, run online against DATABASE_URL, failed: "
                                     f"{type(error).__name__}: {database.first_line(error)}")
-                if recorder.capture is not None:
-                    captures[step.revision] = recorder.capture
+                if step.revision in failures:
+                    captures[step.revision] = capture
         return captures
 
 
@@ -217,18 +247,19 @@ def body(statements: Optional[List[str]]) -> str:
 
 
 def offline_statements(sql: str, version_table: str):
-    """The revision's statements in Alembic's output (blank-line separated
-    blocks), without its transaction control, its version-table statements
-    and its `-- Running` comments. Returns (statements, commits_in_the_middle)."""
-    table = re.escape(version_table)
-    alembic_own = re.compile(
-        rf"^(BEGIN|COMMIT);$|^(CREATE TABLE|DROP TABLE|INSERT INTO|UPDATE|DELETE FROM) {table}\b|^-- Running ",
-        re.IGNORECASE)
+    """The revision's own statements in Alembic's output (blank-line
+    separated blocks between the markers around its function), without
+    transaction control and version-table statements. Returns (statements,
+    commits_in_the_middle): a COMMIT before its last statement (an
+    autocommit_block, an op.execute("COMMIT")) makes a revision dbinit runs
+    outside a transaction."""
     blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", sql) if b.strip()]
-    own = [i for i, b in enumerate(blocks) if not alembic_own.search(b.strip())]
-    # BEGIN and COMMIT between the revision's own statements: a revision
-    # that commits part-way (autocommit_block), which dbinit runs outside a
-    # transaction.
-    control = [i for i, b in enumerate(blocks) if b.strip().upper() in ("BEGIN;", "COMMIT;")]
-    commits_inside = bool(own) and any(min(own) < i < max(own) for i in control)
-    return [blocks[i] for i in own], commits_inside
+    begins, ends = blocks.index(OWN_BEGINS), len(blocks) - 1 - blocks[::-1].index(OWN_ENDS)
+    inside = blocks[begins + 1:ends]
+    table = re.escape(version_table)
+    alembic_own = re.compile(rf"^(CREATE TABLE|DROP TABLE|INSERT INTO|UPDATE|DELETE FROM) {table}\b", re.IGNORECASE)
+    control = re.compile(r"^(BEGIN|COMMIT|START TRANSACTION|END|ROLLBACK)\s*;$", re.IGNORECASE)
+    own = [i for i, b in enumerate(inside) if not control.match(b.strip()) and not alembic_own.search(b.strip())]
+    commits = [i for i, b in enumerate(inside) if control.match(b.strip())]
+    commits_inside = bool(own) and any(i < max(own) for i in commits)
+    return [inside[i] for i in own], commits_inside
