@@ -114,14 +114,25 @@ class History:
         else:
             migration_step = MigrationStep.downgrade_from_script(self.script.revision_map, step.script)
             starting, destination = step.heads_after, ",".join(sorted(step.heads_before)) or "base"
+        paramstyle = []
+
+        def begins():
+            from alembic import op
+            paramstyle.append(op.get_context().dialect.paramstyle)
+            buffer.write(f"\n\n{OWN_BEGINS}\n\n")
+
         try:
-            around_revision_function(migration_step, lambda: buffer.write(f"\n\n{OWN_BEGINS}\n\n"),
-                                     lambda: buffer.write(f"\n\n{OWN_ENDS}\n\n"))
+            around_revision_function(migration_step, begins, lambda: buffer.write(f"\n\n{OWN_ENDS}\n\n"))
             self.run_step(migration_step, self.config(buffer), True, starting, destination)
         except (Exception, SystemExit) as error:  # Alembic's, or the revision's own code
             raise OfflineFailure(f"{type(error).__name__}: {first_line(error)}")
-        if OWN_BEGINS not in buffer.getvalue():
+        if not paramstyle:
             raise OfflineFailure("the project's env.py did not run it in offline mode")
+        # A dialect with the format or pyformat paramstyle (psycopg2's, when
+        # env.py's offline mode does not ask for "named") doubles every % of
+        # the SQL it compiles, for a driver that is not there to undo it.
+        if paramstyle[0] in ("format", "pyformat"):
+            return buffer.getvalue().replace("%%", "%")
         return buffer.getvalue()
 
     def render(self) -> List[Rendered]:

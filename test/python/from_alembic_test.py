@@ -224,6 +224,8 @@ class FromAlembicMerges(unittest.TestCase):
         self.assertNotIn("SELECT", self.up(2))
         self.assertIn("it''s 100% ready", self.up(5))
         self.assertIn("CREATE INDEX CONCURRENTLY ix_posts_user_id", self.up(6))
+        # Rendered offline with the pyformat paramstyle: one %, as sent.
+        self.assertIn("CHECK (email LIKE '%_@_%')", self.up(1))
         self.assertIn("CREATE TABLE tags", self.up(7))
         self.assertIn("-- alembic_version after this migration: add_posts b7e1c0de0003", self.up(3))
         for revision, why in NO_DOWN.items():
