@@ -15,8 +15,9 @@ from typing import List, Optional
 
 READING = re.compile(r"^\s*(SELECT|WITH|SHOW|EXPLAIN|VALUES|TABLE)\b", re.IGNORECASE)
 # What makes a reading statement write after all: SELECT ... INTO, a data-
-# modifying WITH, the built-in functions that change state.
-WRITING = re.compile(r"\bINTO\b|\b(INSERT|UPDATE|DELETE|MERGE)\b|"
+# modifying WITH, the built-in functions that change state (a row lock,
+# FOR [NO KEY] UPDATE, is not a change).
+WRITING = re.compile(r"\bINTO\b|\b(INSERT|DELETE|MERGE)\b|(?<!FOR )(?<!KEY )\bUPDATE\b|"
                      r"\b(setval|nextval|pg_advisory\w*|set_config|pg_notify|lo_\w+|pg_terminate_backend)\s*\(",
                      re.IGNORECASE)
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b",
@@ -45,7 +46,7 @@ class Capture:
 
 
 def only_reads(statement: str) -> bool:
-    return bool(READING.match(statement)) and not WRITING.search(statement)
+    return bool(READING.match(statement)) and not WRITING.search(re.sub(r"\s+", " ", statement))
 
 
 def reads_table_rows(statement: str) -> bool:
