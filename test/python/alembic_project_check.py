@@ -25,6 +25,7 @@ import difflib
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 
@@ -76,7 +77,14 @@ def main():
         parser.error("give ALEMBIC_DIR or --ini-template")
     cwd = args.cwd or args.alembic
     out = pathlib.Path(os.environ.get("TMPDIR", "/tmp")) / f"alembic-check-{os.getpid()}"
-    inis = out.with_name(out.name + "-ini")
+    inis = out.with_name(out.name + "-ini")  # they hold the cluster's password: removed at the end
+    try:
+        return check(args, cwd, out, inis)
+    finally:
+        shutil.rmtree(inis, ignore_errors=True)
+
+
+def check(args, cwd, out, inis):
     with Cluster() as cluster:
         for database in ("by_alembic", "scratch", "by_dbinit"):
             cluster.create_database(database)
