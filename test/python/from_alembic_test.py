@@ -309,6 +309,27 @@ class FromAlembicMerges(unittest.TestCase):
                 self.assertFalse((self.work / "refused").exists())
         self.assertEqual(self.cluster.sql(busy, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), [(1,)])
 
+    def test_an_env_py_that_connects_elsewhere_is_stopped_before_its_first_statement(self):
+        elsewhere = self.cluster.create_database("elsewhere")
+        scratch = self.cluster.create_database("scratch_unused")
+        project = self.work / "elsewhere_project"
+        shutil.copytree(self.project, project)
+        env_py = project / "env.py"
+        env_py.write_text(env_py.read_text().replace(
+            'config.set_main_option("sqlalchemy.url", os.environ["DATABASE_URL"].replace("%", "%%"))',
+            f'config.set_main_option("sqlalchemy.url", {self.cluster.url(elsewhere)!r})'))
+        env = venv_environ(dict(self.cluster.environ(scratch), DBINIT=dbinit_binary()))
+        env.pop("PYTHONPATH", None)
+        result = subprocess.run([self.tool, ".", "--migrations-dir", str(self.work / "elsewhere_sql")], cwd=project,
+                                env=env, capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("env.py connected to database 'elsewhere'", result.stderr.strip().splitlines()[-1])
+        self.assertNotIn(self.cluster.password, result.stderr)
+        for database in (elsewhere, scratch):
+            self.assertEqual(self.cluster.sql(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"),
+                             [(0,)])
+        self.assertFalse((self.work / "elsewhere_sql").exists())
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
