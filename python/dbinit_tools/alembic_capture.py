@@ -20,6 +20,24 @@ READING = re.compile(r"^\s*(SELECT|WITH|SHOW|EXPLAIN|VALUES|TABLE)\b", re.IGNORE
 WRITING = re.compile(r"\bINTO\b|\b(INSERT|DELETE|MERGE)\b|(?<!FOR )(?<!KEY )\bUPDATE\b|"
                      r"\b(setval|nextval|pg_advisory\w*|set_config|pg_notify|lo_\w+|pg_terminate_backend)\s*\(",
                      re.IGNORECASE)
+CALL = re.compile(r'(?:("?[\w$]+"?)\s*\.\s*)?("?[\w$]+"?)\s*\(')
+# Words before a parenthesis in a statement that only reads: SQL's own, and
+# built-in functions without side effects (SQLAlchemy's inspection calls
+# pg_catalog's by their qualified names). A call of anything else, a
+# function of the project's own above all, may write: such a SELECT is kept.
+READ_ONLY_CALLS = frozenset("""
+    select from where and or not in exists any all some values as on join using over filter within partition by
+    order group having case when then else end is distinct between like ilike similar escape array row cast
+    count sum min max avg array_agg string_agg bool_and bool_or every json_agg jsonb_agg json_object_agg
+    jsonb_object_agg json_build_object jsonb_build_object json_build_array jsonb_build_array to_json to_jsonb
+    row_number rank dense_rank lag lead first_value last_value coalesce nullif greatest least lower upper
+    length char_length octet_length trim btrim ltrim rtrim substring substr position strpos replace concat
+    concat_ws left right split_part regexp_replace regexp_match abs round floor ceil ceiling trunc mod
+    now current_date current_time current_timestamp localtimestamp date_trunc date_part extract age
+    to_char to_date to_timestamp to_number make_interval current_schema current_schemas current_database
+    current_user session_user version to_regclass to_regtype format_type unnest generate_series
+    gen_random_uuid md5 encode decode
+""".split())
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b",
                                  re.IGNORECASE)
 COMMITTING = re.compile(r"^\s*(COMMIT|END|ROLLBACK)\s*;?\s*$", re.IGNORECASE)
@@ -46,7 +64,12 @@ class Capture:
 
 
 def only_reads(statement: str) -> bool:
-    return bool(READING.match(statement)) and not WRITING.search(re.sub(r"\s+", " ", statement))
+    if not READING.match(statement) or WRITING.search(re.sub(r"\s+", " ", statement)):
+        return False
+    for schema, name in CALL.findall(statement):
+        if schema.strip('"').lower() != "pg_catalog" and name.strip('"').lower() not in READ_ONLY_CALLS:
+            return False
+    return True
 
 
 def reads_table_rows(statement: str) -> bool:

@@ -18,6 +18,11 @@ class WhatOnlyReads(unittest.TestCase):
     def test_reads_are_left_out_and_writes_kept(self):
         for statement in ("SELECT id, email FROM users ORDER BY id", "  select 1", "SHOW search_path",
                           "WITH t AS (SELECT 1) SELECT * FROM t",
+                          "SELECT count(*) AS count_1 FROM (SELECT settings.key AS settings_key FROM settings) AS anon_1",
+                          "SELECT pg_catalog.pg_attribute.attname, pg_catalog.format_type(pg_catalog.pg_attribute."
+                          "atttypid, pg_catalog.pg_attribute.atttypmod) AS format_type FROM pg_catalog.pg_attribute "
+                          "WHERE pg_catalog.pg_attribute.attnum > %(attnum_1)s",
+                          "select pg_catalog.version()", "select current_schema()", "show standard_conforming_strings",
                           "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relname = 'x' FOR UPDATE"):
             with self.subTest(statement=statement):
                 self.assertTrue(only_reads(statement))
@@ -25,6 +30,7 @@ class WhatOnlyReads(unittest.TestCase):
                           "SELECT nextval('s')", "SELECT * INTO copy FROM users",
                           "WITH moved AS (DELETE FROM a RETURNING *) INSERT INTO b SELECT * FROM moved",
                           "SELECT pg_advisory_lock(1)", "UPDATE users SET email = lower(email)",
+                          "SELECT backfill_totals()", "SELECT app.refresh_everything(42)",
                           "CREATE INDEX CONCURRENTLY ix ON t (c)"):
             with self.subTest(statement=statement):
                 self.assertFalse(only_reads(statement))
