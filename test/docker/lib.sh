@@ -1,9 +1,10 @@
 # shellcheck shell=bash
-# What every check in test/docker/ uses, sourced by scripts/docker-test: the
-# run's names and settings, the verdicts, and containers on this run's
-# network. A check is a function check_NAME in NAME.sh that ends with exactly
-# one pass or fail; the driver calls it outside errexit, so it judges each
-# command's result itself.
+# What every check in test/docker/ uses, sourced by scripts/docker-test
+# after scripts/lib/common.sh (free_port and the like): the run's names and
+# settings, the verdicts, and containers on this run's network. A check is
+# a function check_NAME in NAME.sh that ends with exactly one pass or fail;
+# the driver calls it outside errexit, so it judges each command's result
+# itself.
 
 : "${DBINIT_TEST_DEMO_IMAGE:=dbinit-demo:test}"
 : "${DBINIT_TEST_SCRATCH_IMAGE:=dbinit:test-scratch}"
@@ -51,6 +52,7 @@ WORK_DIR=""
 # The PostgreSQL image the databases run; set by setup_infra.
 POSTGRES_IMAGE=""
 
+# A blank line before each: the checks' own output comes between.
 log() { printf '\ndocker-test: %s\n' "$*" >&2; }
 pass() { PASSED=$((PASSED + 1)); printf 'PASS %s\n' "$1"; }
 fail() { # CHECK REASON
@@ -63,15 +65,6 @@ elapsed_since() { # START_NS -> seconds with a decimal, for messages
     local now
     now="$(date +%s%N)"
     printf '%d.%01d' $(((now - $1) / 1000000000)) $((((now - $1) / 100000000) % 10))
-}
-
-# A TCP port nothing listens on at the moment, on 127.0.0.1.
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
 }
 
 # docker run -d with this run's label and network; prints the container id.
