@@ -1,18 +1,17 @@
 """What the Python tests share: a throwaway PostgreSQL cluster, dbinit, paths.
 
-Each cluster lives in a temp directory on a free loopback port, is owned by
-the postgres user when the tests run as root (initdb refuses root), and is
-stopped and removed when its `with` block ends.
+Each cluster is made by scripts/lib/pg-scratch, as the scripts' and the C++
+tests' are: a temp directory on a free loopback port, owned by the postgres
+user when the tests run as root (initdb refuses root); it is stopped and
+removed when its `with` block ends.
 """
 import contextlib
 import os
 import pathlib
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import unittest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -23,6 +22,7 @@ DEMO = REPO / "demo"
 PG_VERSION = os.environ.get("DBINIT_TEST_POSTGRES_VERSION") or "15"
 PG_ROOT = os.environ.get("DBINIT_TEST_POSTGRES_ROOT") or ""
 PG_BIN = pathlib.Path(f"/usr/lib/postgresql/{PG_VERSION}/bin")
+PG_SCRATCH = REPO / "scripts" / "lib" / "pg-scratch"
 # The tests run under the venv CTest names (DBINIT_TEST_PYTHON, made by
 # scripts/python-env --package): its python, its console scripts, and the
 # dbinit package installed in it from python/, as a user installs it.
@@ -77,32 +77,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def as_postgres(argv):
-    if os.geteuid() != 0:
-        return list(argv)
-    return (["chroot", PG_ROOT] if PG_ROOT else []) + ["runuser", "-u", "postgres", "--"] + [str(a) for a in argv]
-
-
 def pg_tool(name):
     """The argv start of one of the server's client programs (pg_dump), from its root when it has one."""
     return (["chroot", PG_ROOT] if PG_ROOT else []) + [str(PG_BIN / name)]
-
-
-def give_to_postgres(path):
-    """Owned by the postgres user of the system the server runs in (a root's own uid)."""
-    if os.geteuid() != 0:
-        return
-    for line in pathlib.Path(PG_ROOT + "/etc/passwd").read_text().splitlines():
-        fields = line.split(":")
-        if fields[0] == "postgres":
-            os.chown(path, int(fields[2]), int(fields[3]))
-            return
-    raise RuntimeError(f"no postgres user in {PG_ROOT}/etc/passwd")
-
-
-def inside(path) -> pathlib.Path:
-    """A path as the server sees it: inside its root, when it runs in one."""
-    return pathlib.Path("/" + str(pathlib.Path(path).relative_to(PG_ROOT or "/")))
 
 
 class Cluster:
@@ -111,46 +88,25 @@ class Cluster:
     def __init__(self, tls_from=None):
         """tls_from: a directory holding server.crt and server.key, served with ssl=on."""
         self.tls_from = tls_from
-        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="dbinit-pytest-", dir=(PG_ROOT + "/tmp") if PG_ROOT else None))
         self.port = free_port()
         self.password = "pw-" + secrets.token_hex(8)
-        self.data = self.dir / "data"
+        self.dir = None
 
     def __enter__(self):
-        try:
-            return self._start()
-        except BaseException:
-            shutil.rmtree(self.dir, ignore_errors=True)  # __exit__ does not run when __enter__ fails
-            raise
-
-    def _start(self):
-        give_to_postgres(self.dir)
-        password_file = self.dir / "pw"
-        password_file.write_text(self.password + "\n")
-        give_to_postgres(password_file)
-        subprocess.run(as_postgres([PG_BIN / "initdb", "-D", inside(self.data), "-U", "postgres",
-                                    "--auth=scram-sha-256", f"--pwfile={inside(password_file)}", "--no-sync"]),
-                       check=True, capture_output=True)
-        password_file.unlink()
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {inside(self.dir)} -c fsync=off"
+        argv = [PG_SCRATCH, "new", "--version", PG_VERSION, "--password", self.password, "--port", str(self.port),
+                "--name", "dbinit-pytest", "--set", "fsync = off"]
         if PG_ROOT:
-            options += " -c dynamic_shared_memory_type=mmap"  # a root has no /dev/shm of its own
+            argv += ["--root", PG_ROOT]
         if self.tls_from:
-            # The server refuses a key others can read; the postgres user must own both.
-            for name in ("server.crt", "server.key"):
-                shutil.copy(pathlib.Path(self.tls_from) / name, self.dir / name)
-                os.chmod(self.dir / name, 0o600)
-                give_to_postgres(self.dir / name)
-            options += (f" -c ssl=on -c ssl_cert_file={inside(self.dir / 'server.crt')}"
-                        f" -c ssl_key_file={inside(self.dir / 'server.key')}")
-        subprocess.run(as_postgres([PG_BIN / "pg_ctl", "-D", inside(self.data), "-l", inside(self.dir / "server.log"),
-                                    "-w", "-o", options, "start"]), check=True, capture_output=True)
+            argv += ["--ssl", pathlib.Path(self.tls_from) / "server.crt", pathlib.Path(self.tls_from) / "server.key"]
+        made = subprocess.run([str(a) for a in argv], capture_output=True, text=True)
+        if made.returncode != 0:
+            raise RuntimeError(f"scripts/lib/pg-scratch new exited {made.returncode}:\n{made.stderr}")
+        self.dir = pathlib.Path(dict(line.split("=", 1) for line in made.stdout.splitlines())["dir"])
         return self
 
     def __exit__(self, *_):
-        subprocess.run(as_postgres([PG_BIN / "pg_ctl", "-D", inside(self.data), "-m", "immediate", "-w", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        subprocess.run([str(PG_SCRATCH), "remove", self.dir], capture_output=True)
 
     def url(self, database="postgres") -> str:
         return f"postgresql://postgres:{self.password}@127.0.0.1:{self.port}/{database}"

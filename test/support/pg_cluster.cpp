@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <libpq-fe.h>
 #include <netinet/in.h>
-#include <pwd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -59,92 +58,62 @@ ServerUnderTest server_under_test() {
   return server;
 }
 
-std::string pg_bin(const std::string& tool) {
-  return "/usr/lib/postgresql/" + server_under_test().version + "/bin/" + tool;
-}
-
-std::vector<std::string> as_postgres(std::vector<std::string> argv) {
-  const ServerUnderTest server = server_under_test();
-  if (geteuid() != 0) return argv;
-  argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
-  // Inside the root its own libraries, users and paths hold; the loopback
-  // network is the machine's.
-  if (!server.root.empty()) argv.insert(argv.begin(), {"chroot", server.root});
-  return argv;
-}
-
 namespace {
+
+ProcessResult pg_scratch_run(std::vector<std::string> arguments) {
+  ProcessOptions options;
+  options.argv = {pg_scratch};
+  options.argv.insert(options.argv.end(), arguments.begin(), arguments.end());
+  return run(options);
+}
 
 void check(const ProcessResult& result, const std::string& what) {
   if (result.exit_code != 0) throw std::runtime_error(what + " failed: " + describe(result));
 }
 
-// The postgres user of the system the server runs in: the root's own, whose
-// uid need not be the machine's.
-void give_to_postgres(const std::string& path) {
-  if (geteuid() != 0) return;
-  const std::string root = server_under_test().root;
-  std::unique_ptr<FILE, decltype(&std::fclose)> users(std::fopen((root + "/etc/passwd").c_str(), "r"), &std::fclose);
-  const passwd* user = nullptr;
-  while (users && (user = fgetpwent(users.get())) && std::string_view(user->pw_name) != "postgres") {
-  }
-  if (!user || ::chown(path.c_str(), user->pw_uid, user->pw_gid) != 0)
-    throw std::runtime_error("cannot hand " + path + " to the postgres user");
-}
-
 }  // namespace
 
-// In a root, the cluster's directory is under its /tmp, and the server is
-// given paths as it sees them.
-PgCluster::PgCluster(bool start_now, std::vector<std::string> settings)
-    : root_(server_under_test().root),
-      dir_("dbinit-pg", root_.empty() ? "" : root_ + "/tmp"),
-      inside_(dir_.path().substr(root_.size())),
-      port_(free_loopback_port()) {
-  data_dir_ = inside_ + "/data";
-  log_path_ = dir_.path() + "/server.log";
-  give_to_postgres(dir_.path());
-  const std::string password_file = dir_.path() + "/pw";
-  std::ofstream(password_file) << superuser_password << "\n";
-  give_to_postgres(password_file);
-  ProcessOptions initdb;
-  initdb.argv = as_postgres({pg_bin("initdb"), "-D", data_dir_, "-U", "postgres", "--auth=scram-sha-256",
-                             "--pwfile=" + inside_ + "/pw", "--no-sync", "-E", "UTF8", "--locale=C"});
-  check(run(initdb), "initdb");
-  std::ofstream conf(root_ + data_dir_ + "/postgresql.conf", std::ios::app);
-  conf << "listen_addresses = '127.0.0.1'\n"
-       << "port = " << port_ << "\n"
-       << "unix_socket_directories = '" << inside_ << "'\n"
-       // A root has no /dev/shm of its own.
-       << (root_.empty() ? "" : "dynamic_shared_memory_type = mmap\n")
-       << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-       << "max_connections = 200\n"
-       << "log_statement = 'all'\n"
-       << "log_line_prefix = '%m [%p] app=%a '\n";
-  for (const auto& setting : settings) conf << setting << "\n";
-  conf.close();
-  if (start_now) start();
+PgCluster::PgCluster(bool start_now, std::vector<std::string> settings, int port)
+    : port_(port != 0 ? port : free_loopback_port()) {
+  const ServerUnderTest server = server_under_test();
+  std::vector<std::string> arguments = {
+      "new", "--version", server.version, "--password", superuser_password, "--port", std::to_string(port_),
+      // Throwaway data: durability would only slow the tests down.
+      "--set", "fsync = off", "--set", "synchronous_commit = off", "--set", "full_page_writes = off",
+      "--set", "max_connections = 200",
+      // So that a test can count what dbinit sent.
+      "--set", "log_statement = 'all'", "--set", "log_line_prefix = '%m [%p] app=%a '"};
+  if (!server.root.empty()) arguments.insert(arguments.end(), {"--root", server.root});
+  for (auto& setting : settings) arguments.insert(arguments.end(), {"--set", std::move(setting)});
+  // Made and started by one run of pg-scratch: the tests make many.
+  if (!start_now) arguments.push_back("--no-start");
+  const ProcessResult made = pg_scratch_run(std::move(arguments));
+  check(made, "pg-scratch new");
+  std::istringstream lines(made.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto equals = line.find('=');
+    if (equals == std::string::npos) continue;
+    const std::string key = line.substr(0, equals), value = line.substr(equals + 1);
+    if (key == "dir") dir_ = value;
+    if (key == "data") data_dir_ = value;
+    if (key == "log") log_path_ = value;
+  }
+  if (dir_.empty() || data_dir_.empty() || log_path_.empty())
+    throw std::runtime_error("pg-scratch new printed no dir, data or log: " + describe(made));
+  running_ = start_now;
 }
 
 PgCluster::~PgCluster() {
-  if (running_) {
-    ProcessOptions stop;
-    stop.argv = as_postgres({pg_bin("pg_ctl"), "-D", data_dir_, "-m", "immediate", "-w", "stop"});
-    run(stop);
-  }
+  pg_scratch_run({"remove", dir_});  // best effort: a destructor does not throw
 }
 
 void PgCluster::start() {
-  ProcessOptions start;
-  start.argv = as_postgres({pg_bin("pg_ctl"), "-D", data_dir_, "-l", inside_ + "/server.log", "-w", "-t", "60", "start"});
-  check(run(start), "pg_ctl start");
+  check(pg_scratch_run({"start", dir_}), "pg-scratch start");
   running_ = true;
 }
 
 void PgCluster::stop() {
-  ProcessOptions stop;
-  stop.argv = as_postgres({pg_bin("pg_ctl"), "-D", data_dir_, "-m", "fast", "-w", "stop"});
-  check(run(stop), "pg_ctl stop");
+  check(pg_scratch_run({"stop", dir_}), "pg-scratch stop");
   running_ = false;
 }
 

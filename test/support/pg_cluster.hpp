@@ -1,8 +1,9 @@
 #pragma once
-// A throwaway PostgreSQL 15 cluster for integration tests: initdb in a temp
-// dir as the postgres user (initdb refuses root), password authentication,
-// a free loopback port, every statement logged; removed in the destructor,
-// so a failing test cleans up too.
+// A throwaway PostgreSQL cluster for integration tests, made by
+// scripts/lib/pg-scratch as the scripts' and the Python tests' are: initdb
+// in a temp dir as the postgres user (initdb refuses root), password
+// authentication, a free loopback port, every statement logged; removed in
+// the destructor, so a failing test cleans up too.
 #include <string>
 #include <vector>
 
@@ -29,7 +30,8 @@ using Rows = std::vector<std::vector<std::string>>;
 
 class PgCluster {
  public:
-  explicit PgCluster(bool start_now = true, std::vector<std::string> settings = {});
+  // settings: lines of postgresql.conf, after the tests' own; port 0: a free one.
+  explicit PgCluster(bool start_now = true, std::vector<std::string> settings = {}, int port = 0);
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
@@ -40,6 +42,9 @@ class PgCluster {
   int port() const { return port_; }
   // As the server sees it (inside its root, when it runs in one).
   const std::string& data_dir() const { return data_dir_; }
+  // The cluster's directory as seen from here, which `pg-scratch start DIR`
+  // takes (a test that starts it elsewhere: in a network namespace).
+  const std::string& dir() const { return dir_; }
 
   // postgresql://postgres:<password>@127.0.0.1:<port>/<database>
   std::string url(const std::string& database = "postgres") const;
@@ -52,15 +57,17 @@ class PgCluster {
   std::string log() const;
 
  private:
-  std::string root_;  // the server's root, empty: the machine's own
-  TempDir dir_;
-  std::string inside_;  // dir_ as the server sees it
+  std::string dir_;
   std::string data_dir_;
   std::string log_path_;
   int port_;
   bool running_ = false;
   int databases_ = 0;
 };
+
+// scripts/lib/pg-scratch, the one program that makes, starts and removes
+// throwaway clusters.
+inline constexpr const char* pg_scratch = DBINIT_TEST_SOURCE_DIR "/../scripts/lib/pg-scratch";
 
 // The server the integration tests run against: PostgreSQL 15, the
 // machine's own, unless DBINIT_TEST_POSTGRES_VERSION names another, which
@@ -70,11 +77,6 @@ struct ServerUnderTest {
   std::string root;  // empty: the machine's own
 };
 ServerUnderTest server_under_test();
-
-// Runs argv as the postgres user when we are root (initdb refuses root),
-// inside the server's root when it has one.
-std::vector<std::string> as_postgres(std::vector<std::string> argv);
-std::string pg_bin(const std::string& tool);
 
 // One cluster for the whole test program, started on first use and removed
 // at exit; each case that needs state uses its own database.

@@ -153,19 +153,12 @@ BOOST_AUTO_TEST_CASE(unreachable_ipv6_address_then_working_ipv4_connects_in_one_
   TempDir dir;
   std::ofstream(dir.path() + "/hosts") << "2001:db8::10 dual.test\n127.0.0.1 dual.test\n127.0.0.1 localhost\n";
   // A fresh network namespace cannot reach the shared cluster, so a cluster
-  // runs inside it for the length of this case.
-  TempDir data;
+  // made for this case is started inside it, on the namespace's own loopback.
+  PgCluster inside(/*start_now=*/false, {}, 5432);
   const std::string script =
-      "mount --bind " + dir.path() + "/hosts /etc/hosts\n"
-      "chown postgres " + data.path() + "\n"
-      "echo pw > " + data.path() + "/pw; chown postgres " + data.path() + "/pw\n"
-      "runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D " + data.path() + "/d -U postgres "
-      "--auth=scram-sha-256 --pwfile=" + data.path() + "/pw --no-sync > /dev/null\n"
-      "runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D " + data.path() + "/d -l " + data.path() +
-      "/log -w -o \"-c listen_addresses=127.0.0.1 -p 5432 -k " + data.path() + "\" start > /dev/null\n"
-      "rc=0; " DBINIT_BINARY " wait --wait-timeout 10s --database-url 'postgresql://postgres:pw@dual.test:5432/postgres' || rc=$?\n"
-      "runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D " + data.path() + "/d -m immediate stop > /dev/null\n"
-      "exit $rc\n";
+      "mount --bind " + dir.path() + "/hosts /etc/hosts\n" + pg_scratch + " start " + inside.dir() + "\n" +
+      DBINIT_BINARY " wait --wait-timeout 10s --database-url 'postgresql://postgres:" + superuser_password +
+      "@dual.test:5432/postgres'\n";
   const auto result = run(in_private_network(script));
   BOOST_TEST(result.exit_code == 0, describe(result));
   BOOST_TEST(contains(result.err, "database is ready attempts=1"), describe(result));
