@@ -12,11 +12,12 @@
 # are the keys of what they cache.
 
 common_prefix=${1:?usage: source scripts/lib/common.sh PREFIX}
-common_lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+common_lib=${BASH_SOURCE[0]%/*}
+[[ "$common_lib" == /* ]] || common_lib=$PWD/$common_lib
 
 log() { printf '%s: %s\n' "$common_prefix" "$*" >&2; }
 die() { printf '%s: error: %s\n' "$common_prefix" "$*" >&2; exit 1; }
-need_root() { [[ $(id -u) -eq 0 ]] || die "run as root: $*"; }
+need_root() { ((EUID == 0)) || die "run as root: $*"; }
 
 # A TCP port nothing listens on at the moment, on 127.0.0.1.
 free_port() {
