@@ -81,6 +81,8 @@ pg_scratch() { "$common_lib/pg-scratch" "$@"; }
 # its directory remembered for pg_scratch_remove_all.
 pg_scratch_dirs=()
 pg_scratch_new() {
+  # The caller's own declare -A ARRAY, or else a global one.
+  declare -p "$1" &> /dev/null || declare -gA "$1"
   local -n pg_scratch_into=$1
   shift
   local lines key value
