@@ -15,7 +15,7 @@ void check(const PgQuery__Node& statement, const SetMemory& memory, Breaches& br
     if (!constraint || constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || constraint->skip_validation)
       return;
     if (memory.filled_in_this_migration.contains(table))
-      breaches.on_live_table(table_name(constraint->pktable), "the rows " + table + " was filled with");
+      breaches.on_live_table(table_name(constraint->pktable), table + " was created and filled by this migration");
   });
 }
 
