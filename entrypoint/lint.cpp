@@ -5,7 +5,7 @@
 // handing over its bundled or compiled-in set on a file descriptor.
 //
 //   dbinit-lint --migrations-dir DIR    a directory, read by dbinit's rules
-//   dbinit-lint --set-fd N              a set dbinit encoded (migrate/bundle.hpp)
+//   dbinit-lint --set-fd N              a set dbinit encoded (migration_set/bundle.hpp)
 //   --pending-versions V,V,...          the versions still pending on the database
 //                                       dbinit read: the tables they create are exempt
 //   --warnings                          each finding as "dbinit: warning: ...",
@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "lint/lint.hpp"
-#include "migrate/bundle.hpp"
-#include "migrate/source.hpp"
+#include "migration_set/bundle.hpp"
+#include "migration_set/source.hpp"
 
 using namespace dbinit;
 

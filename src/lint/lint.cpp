@@ -7,7 +7,7 @@
 #include "lint/ignore_comment.hpp"
 #include "lint/parse_tree.hpp"
 #include "lint/statement_rules.hpp"
-#include "migrate/sql_split.hpp"
+#include "migration_set/sql_split.hpp"
 
 namespace dbinit::lint {
 
