@@ -10,7 +10,7 @@
 #include "config/tools.hpp"
 #include "handoff/hand_off.hpp"
 #include "log/log.hpp"
-#include "migrate/embedded_files.hpp"
+#include "migration_set/embedded_files.hpp"
 #include "migrate/phase.hpp"
 #include "pg/wait.hpp"
 #include "supervise/supervisor.hpp"

@@ -7,7 +7,7 @@
 #include <span>
 
 #include "config/options.hpp"
-#include "migrate/embedded_files.hpp"
+#include "migration_set/embedded_files.hpp"
 
 namespace dbinit {
 

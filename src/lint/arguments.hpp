@@ -14,7 +14,7 @@ enum class OutputFormat { text, json, github };
 struct LintArguments {
   std::vector<std::string> paths;          // files and directories, in the order given
   std::optional<std::string> migrations_dir;  // a directory read strictly as a set (what dbinit passes)
-  std::optional<int> set_fd;               // a set dbinit encoded (migrate/bundle.hpp)
+  std::optional<int> set_fd;               // a set dbinit encoded (migration_set/bundle.hpp)
   std::optional<std::set<long long>> pending_versions;  // set: a database was read
   OutputFormat format = OutputFormat::text;
   bool warnings = false;  // each finding as "dbinit: warning: ...", no summary (dbinit bundle and new)

@@ -10,9 +10,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "migrate/bundle.hpp"
-#include "migrate/checksum.hpp"
-#include "migrate/source.hpp"
+#include "migration_set/bundle.hpp"
+#include "migration_set/checksum.hpp"
+#include "migration_set/source.hpp"
 
 namespace dbinit::lint {
 

@@ -7,8 +7,8 @@
 #include "lint/ignore_comment.hpp"
 #include "lint/parse_tree.hpp"
 #include "lint/set_memory.hpp"
-#include "migrate/set.hpp"
-#include "migrate/sql_split.hpp"
+#include "migration_set/set.hpp"
+#include "migration_set/sql_split.hpp"
 
 namespace dbinit::lint {
 

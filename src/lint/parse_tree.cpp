@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "migrate/sql_split.hpp"
+#include "migration_set/sql_split.hpp"
 
 namespace dbinit::lint {
 

@@ -12,7 +12,7 @@
 #include "core/exit_code.hpp"
 #include "migrate/batch.hpp"
 #include "migrate/history.hpp"
-#include "migrate/sql_split.hpp"
+#include "migration_set/sql_split.hpp"
 
 namespace dbinit {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "migrate/messages.hpp"
-#include "migrate/sql_split.hpp"
+#include "migration_set/sql_split.hpp"
 
 namespace dbinit {
 

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "migrate/checksum.hpp"
+#include "migration_set/checksum.hpp"
 
 namespace dbinit {
 

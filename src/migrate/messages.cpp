@@ -1,9 +1,9 @@
 #include "migrate/messages.hpp"
 
 #include "core/text.hpp"
-#include "migrate/statement_targets.hpp"
+#include "migration_set/statement_targets.hpp"
 #include "migrate/lock.hpp"
-#include "migrate/sql_split.hpp"
+#include "migration_set/sql_split.hpp"
 #include "pg/target.hpp"
 
 namespace dbinit {

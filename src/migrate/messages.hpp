@@ -106,7 +106,7 @@ std::string mark_applied_sql(const HistoryTable& table, const Migration& migrati
                              std::optional<Milliseconds> duration);
 
 // The invalid indexes (index, table) on the tables that the migration's
-// index statements name (migrate/statement_targets.hpp), or on every table
+// index statements name (migration_set/statement_targets.hpp), or on every table
 // when one of them rebuilds a whole schema or database; empty when it
 // builds no index. Partitioned indexes are left out: one is invalid by
 // design until every partition's index is attached.

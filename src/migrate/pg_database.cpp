@@ -93,7 +93,7 @@ BatchOutcome PgMigrationDatabase::send_batch(const Batch& batch, bool table_exis
   const QueryOutcome outcome = send(message.sql);
   // A COMMIT answers each transaction block the server committed: one per
   // step, or one for a whole adoption (migration files hold no transaction
-  // control: migrate/set.hpp).
+  // control: migration_set/set.hpp).
   BatchOutcome sent;
   const auto commits = static_cast<std::size_t>(std::count_if(outcome.results.begin(), outcome.results.end(), is_commit));
   const std::size_t committed =

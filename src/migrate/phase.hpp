@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "migrate/settings.hpp"
-#include "migrate/source.hpp"
+#include "migration_set/source.hpp"
 #include "pg/session.hpp"
 
 namespace dbinit {

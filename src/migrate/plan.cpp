@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "migrate/sql_split.hpp"
+#include "migration_set/sql_split.hpp"
 
 namespace dbinit {
 

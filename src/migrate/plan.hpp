@@ -8,7 +8,7 @@
 
 #include "core/exit_code.hpp"
 #include "migrate/history.hpp"
-#include "migrate/set.hpp"
+#include "migration_set/set.hpp"
 
 namespace dbinit {
 

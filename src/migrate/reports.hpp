@@ -10,7 +10,7 @@
 #include "migrate/history.hpp"
 #include "migrate/messages.hpp"
 #include "migrate/plan.hpp"
-#include "migrate/source.hpp"
+#include "migration_set/source.hpp"
 
 namespace dbinit {
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "migrate/bundle.hpp"
+#include "migration_set/bundle.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view payload(reinterpret_cast<const char*>(data), size);

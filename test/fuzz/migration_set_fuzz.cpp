@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "migrate/set.hpp"
+#include "migration_set/set.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);

@@ -37,7 +37,7 @@
 #include <utility>
 #include <vector>
 
-#include "migrate/sql_split.hpp"
+#include "migration_set/sql_split.hpp"
 
 namespace {
 

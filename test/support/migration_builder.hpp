@@ -5,9 +5,9 @@
 
 #include <vector>
 
-#include "migrate/checksum.hpp"
+#include "migration_set/checksum.hpp"
 #include "migrate/history.hpp"
-#include "migrate/set.hpp"
+#include "migration_set/set.hpp"
 
 namespace dbinit::test {
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "migrate/checksum.hpp"
+#include "migration_set/checksum.hpp"
 #include "migrate/error_location.hpp"
 #include "migrate/lock.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "migrate/lock.hpp"
 #include "migrate/messages.hpp"
-#include "migrate/sql_split.hpp"
+#include "migration_set/sql_split.hpp"
 #include "migration_builder.hpp"
 #include "text.hpp"
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "migrate/embedded_files.hpp"
+#include "migration_set/embedded_files.hpp"
 
 namespace dbinit {
 

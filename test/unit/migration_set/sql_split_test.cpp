@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "migrate/sql_split.hpp"
+#include "migration_set/sql_split.hpp"
 
 using namespace dbinit;
 

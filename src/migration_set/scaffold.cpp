@@ -1,4 +1,4 @@
-#include "migrate/scaffold.hpp"
+#include "migration_set/scaffold.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,8 +9,8 @@
 #include <filesystem>
 
 #include "core/unique_fd.hpp"
-#include "migrate/set.hpp"
-#include "migrate/source.hpp"
+#include "migration_set/set.hpp"
+#include "migration_set/source.hpp"
 
 namespace dbinit {
 

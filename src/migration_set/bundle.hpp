@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "migrate/set.hpp"
+#include "migration_set/set.hpp"
 
 namespace dbinit {
 

@@ -1,11 +1,11 @@
-#include "migrate/source.hpp"
+#include "migration_set/source.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "migrate/bundle.hpp"
+#include "migration_set/bundle.hpp"
 
 namespace dbinit {
 

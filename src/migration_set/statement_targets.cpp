@@ -1,4 +1,4 @@
-#include "migrate/statement_targets.hpp"
+#include "migration_set/statement_targets.hpp"
 
 #include <cctype>
 

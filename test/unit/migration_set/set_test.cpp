@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "migrate/checksum.hpp"
-#include "migrate/set.hpp"
+#include "migration_set/checksum.hpp"
+#include "migration_set/set.hpp"
 
 using namespace dbinit;
 

@@ -2,13 +2,13 @@
 // Where the running migration set comes from: a directory given at run time
 // (--migrations-dir, for development), else the set bundled onto this binary
 // (`dbinit bundle`), else the set compiled in. Whichever it is, it is read
-// and checked before any connection, by the one set of rules in migrate/set.hpp.
+// and checked before any connection, by the one set of rules in migration_set/set.hpp.
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "migrate/set.hpp"
+#include "migration_set/set.hpp"
 
 namespace dbinit {
 

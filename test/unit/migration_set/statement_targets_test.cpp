@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "migrate/statement_targets.hpp"
+#include "migration_set/statement_targets.hpp"
 
 using namespace dbinit;
 

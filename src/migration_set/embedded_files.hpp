@@ -2,7 +2,7 @@
 // The migration files compiled into the binary, as they are on disk: names
 // and contents, nothing checked. cmake/embed_migrations.cmake generates the
 // table into a separate library, so the product and each test binary can
-// link a different set; migrate/set.hpp validates it like any other set.
+// link a different set; migration_set/set.hpp validates it like any other set.
 #include <span>
 #include <string_view>
 

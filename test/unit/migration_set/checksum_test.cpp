@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "migrate/checksum.hpp"
+#include "migration_set/checksum.hpp"
 
 using namespace dbinit;
 

@@ -1,4 +1,4 @@
-#include "migrate/bundle.hpp"
+#include "migration_set/bundle.hpp"
 
 #include <fcntl.h>
 #include <link.h>
@@ -12,7 +12,7 @@
 
 #include "core/unique_fd.hpp"
 #include "core/write_all.hpp"
-#include "migrate/checksum.hpp"
+#include "migration_set/checksum.hpp"
 
 namespace dbinit {
 

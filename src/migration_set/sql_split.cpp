@@ -1,4 +1,4 @@
-#include "migrate/sql_split.hpp"
+#include "migration_set/sql_split.hpp"
 
 #include <cctype>
 #include <string>

@@ -1,4 +1,4 @@
-#include "migrate/checksum.hpp"
+#include "migration_set/checksum.hpp"
 
 // SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP,
 // and kept through 3.x. EVP's first digest loads and indexes the default

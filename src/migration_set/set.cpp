@@ -1,12 +1,12 @@
-#include "migrate/set.hpp"
+#include "migration_set/set.hpp"
 
 #include <cctype>
 #include <charconv>
 #include <map>
 
 #include "core/text.hpp"
-#include "migrate/checksum.hpp"
-#include "migrate/sql_split.hpp"
+#include "migration_set/checksum.hpp"
+#include "migration_set/sql_split.hpp"
 
 namespace dbinit {
 
