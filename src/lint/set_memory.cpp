@@ -1,5 +1,9 @@
 #include "lint/set_memory.hpp"
 
+#include <variant>
+
+#include "lint/parse_tree.hpp"
+
 namespace dbinit::lint {
 
 namespace {
@@ -118,6 +122,51 @@ void drop(const PgQuery__DropStmt& drop, SetMemory& memory) {
   }
 }
 
+// The body of a LANGUAGE sql function, as written after AS.
+std::string sql_body_text(const PgQuery__CreateFunctionStmt& create) {
+  for (std::size_t i = 0; i < create.n_options; ++i) {
+    const PgQuery__Node* option = create.options[i];
+    if (option->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || !option->def_elem->defname ||
+        std::string_view(option->def_elem->defname) != "as")
+      continue;
+    const PgQuery__Node* value = option->def_elem->arg;
+    if (value && value->node_case == PG_QUERY__NODE__NODE_LIST && value->list->n_items > 0)
+      return string_of(value->list->items[0]);
+  }
+  return {};
+}
+
+// What the body of a SQL function PostgreSQL would inline calls: a body that
+// is one SELECT of one expression and nothing else, in a function without
+// SET, SECURITY DEFINER or a set result (PostgreSQL's inline_function).
+std::optional<std::vector<std::string>> inlined_calls(const PgQuery__CreateFunctionStmt& create) {
+  if (option_named(create.n_options, create.options, "language") != "sql") return std::nullopt;
+  if (option_named(create.n_options, create.options, "set") || option_named(create.n_options, create.options, "security") == "true")
+    return std::nullopt;
+  if (create.return_type && create.return_type->setof) return std::nullopt;
+  const PgQuery__Node* expression = nullptr;
+  auto parsed = parse_sql(sql_body_text(create));
+  if (create.sql_body && create.sql_body->node_case == PG_QUERY__NODE__NODE_RETURN_STMT) {
+    expression = create.sql_body->return_stmt->returnval;  // RETURN expr
+  } else if (const auto* body = std::get_if<ParsedSql>(&parsed); body && body->statements.size() == 1) {
+    const PgQuery__Node* statement = body->statements[0].node;
+    if (!statement || statement->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) return std::nullopt;
+    const PgQuery__SelectStmt& select = *statement->select_stmt;
+    if (select.n_target_list != 1 || select.n_from_clause || select.where_clause || select.n_group_clause ||
+        select.having_clause || select.n_window_clause || select.n_values_lists || select.n_sort_clause ||
+        select.limit_count || select.limit_offset || select.with_clause || select.into_clause ||
+        select.op != PG_QUERY__SET_OPERATION__SETOP_NONE || select.n_distinct_clause ||
+        select.target_list[0]->node_case != PG_QUERY__NODE__NODE_RES_TARGET)
+      return std::nullopt;
+    expression = select.target_list[0]->res_target->val;
+  }
+  if (!expression) return std::nullopt;
+  std::vector<std::string> calls;
+  each_function_call(expression,
+                     [&](const PgQuery__FuncCall& call) { calls.push_back(last_name(call.n_funcname, call.funcname)); });
+  return calls;
+}
+
 void remember_volatility(FunctionMemory& function, std::size_t count, PgQuery__Node* const* options) {
   if (const auto volatility = option_named(count, options, "volatility")) {
     function.is_volatile = *volatility == "volatile";
@@ -177,7 +226,10 @@ void learn(const PgQuery__Node& statement, SetMemory& memory) {
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT: {
       const PgQuery__CreateFunctionStmt& create = *statement.create_function_stmt;
       if (create.is_procedure) break;
-      FunctionMemory function{.is_volatile = true, .volatility_declared = false, .file = memory.migration_file};
+      FunctionMemory function{.is_volatile = true,
+                              .volatility_declared = false,
+                              .file = memory.migration_file,
+                              .inlined_calls = inlined_calls(create)};
       remember_volatility(function, create.n_options, create.options);
       memory.functions[last_name(create.n_funcname, create.funcname)] = function;
       break;

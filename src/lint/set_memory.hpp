@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "lint/tree.hpp"
 
@@ -30,6 +31,10 @@ struct FunctionMemory {
   bool is_volatile = true;       // PostgreSQL's default when no volatility is declared
   bool volatility_declared = false;
   std::string file;              // the migration that declared it
+  // A SQL function whose body is one SELECT of one expression: PostgreSQL
+  // inlines a VOLATILE one into the expression that calls it, so what
+  // counts is what the body calls (the functions, by name).
+  std::optional<std::vector<std::string>> inlined_calls;
 };
 
 // A constraint this migration added NOT VALID: what its VALIDATE would lock.

@@ -48,12 +48,19 @@ bool contains(const List& list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();
 }
 
-// Why a default's call makes it volatile: nullopt when it does not, empty
-// when the rule's own text says it (PostgreSQL's volatile functions).
-std::optional<std::string> volatile_call(const PgQuery__FuncCall& call, const SetMemory& memory) {
-  const std::string name = last_name(call.n_funcname, call.funcname);
+// Why calling the function `name` makes a default volatile: nullopt when it
+// does not, empty when the rule's own text says it (PostgreSQL's volatile
+// functions). `depth` bounds the SQL functions followed into each other.
+std::optional<std::string> volatile_call(const std::string& name, const SetMemory& memory, int depth = 0) {
   if (const auto own = memory.functions.find(name); own != memory.functions.end()) {
     if (!own->second.is_volatile) return std::nullopt;
+    if (own->second.inlined_calls && depth < 8) {
+      for (const std::string& called : *own->second.inlined_calls)
+        if (const auto reason = volatile_call(called, memory, depth + 1))
+          return name + "() is a SQL function that PostgreSQL inlines, and it calls " + called + "()" +
+                 (reason->empty() ? "" : ": " + *reason);
+      return std::nullopt;  // inlined, it leaves nothing volatile behind
+    }
     return own->second.volatility_declared
                ? name + "() is declared VOLATILE in " + own->second.file
                : name + "() is declared in " + own->second.file + " without a volatility, which makes it VOLATILE";
@@ -76,7 +83,7 @@ std::optional<std::string> fills_each_row(const PgQuery__ColumnDef& column, cons
   if (const PgQuery__Node* expression = default_of(column))
     each_function_call(expression, [&](const PgQuery__FuncCall& call) {
       if (why && !why->empty()) return;  // a reason to give is kept
-      if (auto reason = volatile_call(call, memory)) why = std::move(reason);
+      if (auto reason = volatile_call(last_name(call.n_funcname, call.funcname), memory)) why = std::move(reason);
     });
   return why;
 }
@@ -101,6 +108,9 @@ constexpr std::string_view bad[] = {
 };
 constexpr std::string_view good[] = {
     "ALTER TABLE t ADD COLUMN u uuid;\nALTER TABLE t ALTER COLUMN u SET DEFAULT gen_random_uuid();",
+    // PostgreSQL inlines a SQL function of one expression: what counts is what it calls.
+    "CREATE FUNCTION first_code() RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT 'a' || 'b' $$;\n"
+    "ALTER TABLE t ADD COLUMN code text DEFAULT first_code();",
     "ALTER TABLE t ADD COLUMN at timestamptz NOT NULL DEFAULT now();",
     "CREATE FUNCTION first_code() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'a' $$;\n"
     "ALTER TABLE t ADD COLUMN code text DEFAULT first_code();",

@@ -192,3 +192,76 @@ BOOST_AUTO_TEST_CASE(a_table_a_pending_migration_creates_is_an_exemption_not_a_f
   BOOST_TEST(exempt_only.exemptions.size() == 1u);
   BOOST_TEST(lint_exit_code(exempt_only) == 0);
 }
+
+BOOST_AUTO_TEST_CASE(postgresql_16_and_17_syntax_is_linted_not_refused) {
+  const LintReport report = lint_after_tables(
+      "SELECT * FROM (SELECT 1);\n"
+      "CREATE VIEW tags AS SELECT jt.* FROM t, JSON_TABLE('[1]'::jsonb, '$[*]' COLUMNS (n int PATH '$')) AS jt;\n"
+      "SELECT JSON_OBJECT('a': 1), MERGE_ACTION() IS NULL FROM t WHERE false;\n"
+      "TRUNCATE t;");
+  BOOST_TEST(report.failures.empty());
+  BOOST_TEST(findings_of(
+                 "SELECT * FROM (SELECT 1);\nCREATE VIEW tags AS SELECT jt.* FROM t, JSON_TABLE('[1]'::jsonb, "
+                 "'$[*]' COLUMNS (n int PATH '$')) AS jt;\nTRUNCATE t;") == Found{"truncate@3"});
+}
+
+BOOST_AUTO_TEST_CASE(a_default_calling_the_apps_own_function_says_why_it_rewrites) {
+  const auto note_of = [](const std::string& second) {
+    const LintReport report = lint_after_tables(second);
+    BOOST_TEST_REQUIRE(report.findings.size() == 1u, second);
+    BOOST_TEST(report.findings[0].rule == &rules::volatile_default);
+    return report.findings[0].note;
+  };
+  BOOST_TEST(note_of("CREATE FUNCTION code() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'x'; END $$;\n"
+                     "ALTER TABLE t ADD COLUMN code text DEFAULT code();") ==
+             "code() is declared in 0002_change.up.sql without a volatility, which makes it VOLATILE");
+  BOOST_TEST(note_of("CREATE FUNCTION code() RETURNS text LANGUAGE plpgsql VOLATILE AS $$ BEGIN RETURN 'x'; END $$;\n"
+                     "ALTER TABLE t ADD COLUMN code text DEFAULT upper(code());") ==
+             "code() is declared VOLATILE in 0002_change.up.sql");
+  BOOST_TEST(note_of("ALTER TABLE t ADD COLUMN code text DEFAULT public.make_code();") ==
+             "make_code() is not defined in the set, so lint cannot see its volatility: taken as VOLATILE, "
+             "PostgreSQL's default; if it is STABLE or IMMUTABLE, say so in an ignore comment");
+  // Declared in an earlier migration, made STABLE later: no rewrite.
+  const LintReport report = lint_migrations(
+      {{"0001_tables.up.sql", first_migration},
+       {"0002_code.up.sql", "CREATE FUNCTION code() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'x'; END $$;"},
+       {"0003_stable.up.sql", "ALTER FUNCTION code() STABLE;"},
+       {"0004_column.up.sql", "ALTER TABLE t ADD COLUMN code text DEFAULT code();"}});
+  BOOST_TEST(report.findings.empty());
+  BOOST_TEST(findings_of("ALTER TABLE t ADD COLUMN at timestamptz DEFAULT statement_timestamp();") == Found{});
+}
+
+BOOST_AUTO_TEST_CASE(a_renamed_table_keeps_its_column_types_and_its_exemption) {
+  BOOST_TEST(findings_of("ALTER TABLE t RENAME TO items;\nALTER TABLE items ALTER COLUMN a TYPE varchar(255);\n"
+                         "ALTER TABLE items ALTER COLUMN a TYPE varchar(5);") ==
+             (Found{"rename@1", "rewriting-type-change@3"}));
+  BOOST_TEST(findings_of("ALTER TABLE t RENAME COLUMN a TO title;\nALTER TABLE t ALTER COLUMN title TYPE text;") ==
+             Found{"rename@1"});
+  // Created in this migration under another name: still new.
+  BOOST_TEST(findings_of("CREATE TABLE draft (id int);\nALTER TABLE draft RENAME TO notes;\nTRUNCATE notes;") ==
+             Found{});
+}
+
+BOOST_AUTO_TEST_CASE(a_no_transaction_migration_validates_under_its_own_lock) {
+  BOOST_TEST(findings_of("ALTER TABLE t ADD CONSTRAINT t_b_nn CHECK (b IS NOT NULL) NOT VALID;\n"
+                         "ALTER TABLE t VALIDATE CONSTRAINT t_b_nn;") == Found{"validate-in-same-transaction@2"});
+  const LintReport report = lint_migrations(
+      {{"0001_tables.up.sql", first_migration},
+       {.file = "0002_check.up.sql",
+        .sql = "-- dbinit:no-transaction\nALTER TABLE t ADD CONSTRAINT t_b_nn CHECK (b IS NOT NULL) NOT VALID;\n"
+               "ALTER TABLE t VALIDATE CONSTRAINT t_b_nn;",
+        .pending = false,
+        .no_transaction = true}});
+  BOOST_TEST(report.findings.empty());
+  // The new table's foreign key to a live one: the lock is on the live one.
+  BOOST_TEST(findings_of("CREATE TABLE copies AS SELECT id, p FROM t;\n"
+                         "ALTER TABLE copies ADD CONSTRAINT c_p FOREIGN KEY (p) REFERENCES parents (id) NOT VALID;\n"
+                         "ALTER TABLE copies VALIDATE CONSTRAINT c_p;") == Found{"validate-in-same-transaction@3"});
+}
+
+BOOST_AUTO_TEST_CASE(the_directive_is_the_first_line_alone) {
+  BOOST_TEST(has_no_transaction_directive("-- dbinit:no-transaction\nSELECT 1;"));
+  BOOST_TEST(has_no_transaction_directive("-- dbinit:no-transaction \r\nSELECT 1;"));
+  BOOST_TEST(!has_no_transaction_directive("SELECT 1;\n-- dbinit:no-transaction\n"));
+  BOOST_TEST(!has_no_transaction_directive("-- dbinit:no-transactions\n"));
+}
