@@ -1,27 +1,50 @@
 """Converts an Alembic project's revisions into dbinit migrations.
 
     dbinit-from-alembic ALEMBIC_DIR --migrations-dir DIR [--version-table alembic_version]
+    dbinit-from-alembic --adoption-baseline DIR
 
-For each revision, oldest first: `alembic upgrade PREV:REV --sql` (Alembic's
-offline mode) gives NNNN_<message>.up.sql and `alembic downgrade REV:PREV
---sql` gives its .down.sql, one pair per revision, numbered after the highest
-version already in DIR, each naming its Alembic revision in a header comment.
-Alembic's own statements (BEGIN/COMMIT, its version table) are left out:
-dbinit runs each migration in a transaction with its history row. A revision
-that commits in the middle (autocommit_block, e.g. CREATE INDEX
-CONCURRENTLY) becomes a `-- dbinit:no-transaction` migration.
+Every revision, in the order `alembic upgrade heads` applies them to an
+empty database (Alembic's own revision map walks branches, merges, merges of
+merges and redundant parent edges; revision ids may be anything), becomes
+NNNN_<message>.up.sql and .down.sql, numbered after the highest version
+already in DIR, each naming its Alembic revision, its parents and what
+alembic_version holds after it in a header. A merge revision with an empty
+body is a migration too, with no statements: every revision keeps its
+version, so a database stamped at the merge is adopted there.
+
+Each up file is Alembic's offline (--sql) rendering of the revision alone,
+without Alembic's BEGIN/COMMIT and version-table statements. A revision that
+cannot render offline (it reads rows, calls inspect() or has_table, opens a
+Session, commits) is run online instead, with the project's env.py, against
+the empty scratch database that DATABASE_URL names (refused unless it holds
+no table, view, sequence, type or function outside the system schemas), the
+revisions before it run there first; the statements it sent are written,
+parameters as literals, without what only read, and its header says it was
+captured against an empty database (and, when it read rows, that its effect
+on existing rows is not in the file). Nothing is created anywhere else; the
+scratch database is left at the last revision captured. A revision that
+commits part-way (autocommit_block, a commit() before CREATE INDEX
+CONCURRENTLY) becomes a `-- dbinit:no-transaction` migration. A downgrade
+that raises or cannot render offline gives no down file, said per revision
+on stderr.
+
+--adoption-baseline DIR reads the alembic_version of the database
+DATABASE_URL names (reads only) and prints the version of DIR it is at, for
+`dbinit --baseline VERSION`: the migrations after it are then applied. It
+refuses (exit 2, naming the revision) when alembic_version matches no
+migration's, or when a pending migration was captured on an empty database
+and its upgrade reads rows.
 
 ALEMBIC_DIR holds alembic.ini (or give the ini file itself). The project is
 imported as Alembic imports it (env.py and the revisions may import your
 app): the current directory, the ini's directory, its prepend_sys_path, and
 --prepend-sys-path. Offline mode needs only the dialect: sqlalchemy.url
-defaults to postgresql://. Revisions must form one line (no branches or
-merges). Exit 2 on a bad argument or project; nothing is written then. With
-dbinit at hand ($DBINIT, else the one installed with this package, else
-PATH), what `dbinit lint` finds in the new up files is printed as warnings.
+defaults to postgresql://. Exit 2 on a bad argument or project; nothing is
+written then. With dbinit at hand ($DBINIT, else the one installed with
+this package, else PATH), what `dbinit lint` finds in the new up files is
+printed as warnings.
 """
 import argparse
-import io
 import pathlib
 import re
 import shutil
@@ -29,97 +52,44 @@ import sys
 import tempfile
 from typing import Optional, Sequence
 
-from dbinit_tools import lint_findings, project
+from dbinit_tools import alembic_render, lint_findings, project
+from dbinit_tools.alembic_render import HEADS_MARKER, READS_ROWS_MARKER
 from dbinit_tools.binary import find_dbinit
 from dbinit_tools.cli import Parser, ToolError, add_common_options, require_extra, run
 
 PROG = "dbinit-from-alembic"
-NO_TRANSACTION = "-- dbinit:no-transaction"
 
 
 def arguments(argv: Optional[Sequence[str]]):
     parser = Parser(prog=PROG, description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("alembic", type=pathlib.Path, metavar="ALEMBIC_DIR",
+    parser.add_argument("alembic", type=pathlib.Path, metavar="ALEMBIC_DIR", nargs="?",
                         help="the Alembic project (its directory with alembic.ini, or the ini file)")
-    parser.add_argument("--migrations-dir", metavar="DIR", required=True, type=pathlib.Path,
+    parser.add_argument("--migrations-dir", metavar="DIR", type=pathlib.Path,
                         help="where to write the migrations")
     parser.add_argument("--version-table", default="alembic_version",
                         help="Alembic's version table, left out of the SQL (default: alembic_version)")
+    parser.add_argument("--adoption-baseline", metavar="DIR", type=pathlib.Path,
+                        help="print the version of DIR (a converted set) that DATABASE_URL's Alembic database is at")
     add_common_options(parser)
     args = parser.parse_args(argv)
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", args.version_table):
+        raise ToolError(f"invalid --version-table {args.version_table!r}: expected a table name")
+    if args.adoption_baseline is not None:
+        if args.alembic is not None or args.migrations_dir is not None:
+            raise ToolError("--adoption-baseline DIR takes no ALEMBIC_DIR and no --migrations-dir")
+        return args
+    if args.alembic is None or args.migrations_dir is None:
+        raise ToolError("expected ALEMBIC_DIR and --migrations-dir DIR, or --adoption-baseline DIR")
     args.ini = args.alembic / "alembic.ini" if args.alembic.is_dir() else args.alembic
     if not args.ini.is_file():
         raise ToolError(f"{args.ini}: no such file; expected an Alembic project's directory holding alembic.ini")
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", args.version_table):
-        raise ToolError(f"invalid --version-table {args.version_table!r}: expected a table name")
     return args
-
-
-def alembic_config(ini: pathlib.Path, buffer: io.StringIO):
-    from alembic.config import Config
-    config = Config(str(ini), output_buffer=buffer)
-    if not config.get_main_option("sqlalchemy.url"):
-        config.set_main_option("sqlalchemy.url", "postgresql://")
-    return config
-
-
-def revisions_in_order(ini: pathlib.Path):
-    from alembic.script import ScriptDirectory
-    try:
-        script = ScriptDirectory.from_config(alembic_config(ini, io.StringIO()))
-        heads = script.get_heads()
-        line = list(reversed(list(script.walk_revisions())))
-    except Exception as error:  # Alembic's, or a revision file's own code
-        raise ToolError(f"{ini}: reading the revisions failed: {type(error).__name__}: {first_line(error)}")
-    if len(heads) != 1:
-        raise ToolError(f"{ini}: {len(heads)} heads ({', '.join(heads) or 'none'}); expected one line of revisions")
-    for revision in line:
-        if isinstance(revision.down_revision, (tuple, list)):
-            raise ToolError(f"revision {revision.revision} merges {', '.join(revision.down_revision)}; "
-                            "expected one line of revisions")
-    return line
-
-
-def first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [""])[0]
-
-
-def offline_sql(ini: pathlib.Path, direction: str, revision_range: str) -> str:
-    from alembic import command
-    buffer = io.StringIO()
-    config = alembic_config(ini, buffer)
-    try:
-        getattr(command, direction)(config, revision_range, sql=True)
-    except Exception as error:  # Alembic's, or the revision's own code
-        raise ToolError(f"alembic {direction} {revision_range} --sql failed: {type(error).__name__}: "
-                        f"{first_line(error)}")
-    return buffer.getvalue()
-
-
-def own_statements(sql: str, version_table: str):
-    """The revision's statements: Alembic's output in blank-line separated
-    blocks, without its transaction control and version-table statements.
-    Returns (text or None when nothing is left, commits_in_the_middle)."""
-    table = re.escape(version_table)
-    alembic_own = re.compile(
-        rf"^(BEGIN|COMMIT);$|^(CREATE TABLE|DROP TABLE|INSERT INTO|UPDATE|DELETE FROM) {table}\b", re.IGNORECASE)
-    blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", sql) if b.strip()]
-    statements = [b for b in blocks if not alembic_own.search(b.strip())]
-    # BEGIN and COMMIT between the revision's own statements: a revision
-    # that commits part-way (autocommit_block), which dbinit runs outside a
-    # transaction.
-    positions = [i for i, b in enumerate(blocks) if b.strip().upper() in ("BEGIN;", "COMMIT;")]
-    own = [i for i, b in enumerate(blocks) if not alembic_own.search(b.strip()) and not b.startswith("-- Running")]
-    commits_inside = bool(own) and any(min(own) < i < max(own) for i in positions)
-    if not any(not b.startswith("-- Running") for b in statements):
-        return None, False
-    return "\n\n".join(statements) + "\n", commits_inside
 
 
 def slug(message: str, revision: str) -> str:
     words = re.sub(r"[^a-z0-9]+", "_", (message or "").lower()).strip("_")
-    return words[:50].rstrip("_") or f"revision_{revision}"
+    return words[:50].rstrip("_") or "revision_" + (re.sub(r"[^a-z0-9]+", "_", revision.lower()).strip("_") or "x")
 
 
 def next_version(directory: pathlib.Path) -> int:
@@ -127,37 +97,30 @@ def next_version(directory: pathlib.Path) -> int:
     return max(versions, default=0) + 1
 
 
-def _main(argv) -> int:
-    args = arguments(argv)
+def convert(args) -> int:
     require_extra("sqlalchemy", "alembic")
     # Alembic applies prepend_sys_path relative to the current directory; the
     # ini's directory too, for a project converted from elsewhere.
     project.prepare_sys_path(args.prepend_sys_path + [str(args.ini.resolve().parent)], ini=args.ini)
-    line = revisions_in_order(args.ini)
-    if not line:
-        raise ToolError(f"{args.ini}: no revisions to convert")
     if args.migrations_dir.exists() and not args.migrations_dir.is_dir():
         raise ToolError(f"--migrations-dir {args.migrations_dir}: not a directory")
+    history = alembic_render.History(args.ini, args.version_table)
+    if not history.steps:
+        raise ToolError(f"{args.ini}: no revisions to convert")
+    rendered = history.render()
     version = next_version(args.migrations_dir) if args.migrations_dir.is_dir() else 1
 
     # Written to a temporary directory first: a failure leaves DIR as it was.
     staging = pathlib.Path(tempfile.mkdtemp(prefix="dbinit-from-alembic-"))
     try:
-        for revision in line:
-            previous = revision.down_revision or "base"
-            name = f"{version:04d}_{slug(revision.doc, revision.revision)}"
-            for direction, revision_range, suffix in (("upgrade", f"{previous}:{revision.revision}", "up"),
-                                                      ("downgrade", f"{revision.revision}:{previous}", "down")):
-                body, commits_inside = own_statements(offline_sql(args.ini, direction, revision_range),
-                                                      args.version_table)
-                header = (f"-- Alembic revision {revision.revision} ({revision.doc or 'no message'}), "
-                          f"{'downgrade to ' + previous if suffix == 'down' else 'upgrade from ' + previous}.\n"
-                          f"-- Converted by {PROG} from `alembic {direction} {revision_range} --sql`.\n")
-                if body is None:
-                    body = "-- Alembic's revision has no statements for this direction.\n"
-                text = (NO_TRANSACTION + "\n" if commits_inside else "") + header + "\n" + body
-                (staging / f"{name}.{suffix}.sql").write_text(text)
-            version += 1
+        for number, migration in enumerate(rendered, start=version):
+            name = f"{number:04d}_{slug(migration.step.script.doc, migration.step.revision)}"
+            (staging / f"{name}.up.sql").write_text(migration.up)
+            if migration.down is not None:
+                (staging / f"{name}.down.sql").write_text(migration.down)
+            else:
+                print(f"{PROG}: {name}: no down file: Alembic revision {migration.step.revision}'s downgrade "
+                      f"{migration.down_failure}", file=sys.stderr)
         written = sorted(staging.iterdir())
         for path in written:
             if (args.migrations_dir / path.name).exists():
@@ -168,11 +131,54 @@ def _main(argv) -> int:
             print(args.migrations_dir / path.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    merges = sum(m.step.is_merge for m in rendered)
+    captured = [m for m in rendered if m.captured]
+    print(f"{PROG}: {len(rendered)} revisions ({merges} merges, their empty ones as migrations without statements), "
+          f"{len(captured)} captured online against an empty database"
+          + (f" ({', '.join(m.step.revision for m in captured)})" if captured else "")
+          + f", {sum(m.down is None for m in rendered)} without a down file", file=sys.stderr)
     dbinit = find_dbinit(required=False)
     if dbinit:
         lint_findings.print_findings(PROG, dbinit, args.migrations_dir,
                                      [path.name for path in written if path.name.endswith(".up.sql")])
     return 0
+
+
+def adoption_baseline(args) -> int:
+    """The version of the set a database Alembic manages is at."""
+    directory = args.adoption_baseline
+    if not directory.is_dir():
+        raise ToolError(f"--adoption-baseline {directory}: no such directory")
+    states = []  # (version, file name, its revision, alembic_version after it, reads rows)
+    for path in sorted(directory.glob("*.up.sql")):
+        match = re.match(r"(\d+)_", path.name)
+        head = path.read_text().split("\n\n", 1)[0]
+        heads = re.search("^" + re.escape(HEADS_MARKER) + r" (.*)$", head, re.MULTILINE)
+        revision = re.search(r"^-- Alembic revision (\S+) ", head, re.MULTILINE)
+        if match and heads and revision:
+            states.append((int(match.group(1)), path.name, revision.group(1), frozenset(heads.group(1).split()),
+                           READS_ROWS_MARKER in head))
+    if not states:
+        raise ToolError(f"{directory}: no migration converted by {PROG} (none names its alembic_version)")
+    states.sort()
+    current = alembic_render.alembic_version_of_database(args.version_table)
+    at = [i for i, state in enumerate(states) if state[3] == current]
+    if not at:
+        raise ToolError(f"{args.version_table} holds {', '.join(sorted(current)) or 'nothing'}, which is no "
+                        f"migration's of {directory}: upgrade with Alembic to one of theirs (each names it in its "
+                        "header), then adopt")
+    for version, name, revision, heads, reads_rows in states[at[-1] + 1:]:
+        if reads_rows:
+            raise ToolError(f"adoption refused: pending {name} (Alembic revision {revision}) was "
+                            "captured on an empty database and its upgrade reads rows, so its effect on this "
+                            "database's rows is not in the file: run `alembic upgrade` past it first")
+    print(states[at[-1]][0])
+    return 0
+
+
+def _main(argv) -> int:
+    args = arguments(argv)
+    return adoption_baseline(args) if args.adoption_baseline is not None else convert(args)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -41,6 +41,21 @@ constexpr Pattern patterns[] = {
     {"endpoint is disabled", FailureKind::fatal, "Neon endpoint is disabled"},
     {"endpoint cannot be found", FailureKind::fatal, "Neon endpoint not found"},
     {"endpoint id is not specified", FailureKind::fatal, "Neon endpoint not specified"},
+    {"project name is not specified", FailureKind::fatal, "Neon endpoint not specified"},
+    // Neon's proxy refuses a connection without TLS; sslmode=prefer would
+    // have used TLS, so this is sslmode=disable or allow.
+    {"connection is insecure", FailureKind::fatal,
+     "Neon requires TLS: set sslmode=require (or verify-full) in the database URL"},
+    {"inconsistent project name inferred from sni", FailureKind::fatal,
+     "the endpoint named in options= is not the host's: remove options=endpoint=... from the database URL"},
+    {"inconsistently formatted with respect to common name", FailureKind::fatal,
+     "the host name is not a Neon endpoint's (ep-NAME.REGION.aws.neon.tech)"},
+    {"must contain only alphanumeric characters", FailureKind::fatal,
+     "the Neon endpoint id in the host name is malformed"},
+    // PgBouncer (Neon's -pooler host) passes only a few startup parameters.
+    {"unsupported startup parameter", FailureKind::fatal,
+     "the pooler refuses a startup parameter of the database URL (PgBouncer passes few, options= not among "
+     "them): remove it, or use the direct host"},
     {"exceeded the compute time quota", FailureKind::fatal, "Neon quota exceeded"},
     {"exceeded the data transfer quota", FailureKind::fatal, "Neon quota exceeded"},
     {"exceeded quota", FailureKind::fatal, "Neon quota exceeded"},
@@ -78,9 +93,9 @@ constexpr std::string_view direct_tls_refusals[] = {
 
 }  // namespace
 
-FailureClass classify_connect_error(std::string_view message, bool direct_tls) {
+FailureClass classify_connect_error(std::string_view message, ConnectContext context) {
   const std::string text = lower(message);
-  if (direct_tls)
+  if (context.direct_tls)
     for (const auto refusal : direct_tls_refusals)
       if (text.find(refusal) != std::string::npos)
         return {FailureKind::fatal,
@@ -91,6 +106,10 @@ FailureClass classify_connect_error(std::string_view message, bool direct_tls) {
   for (const auto& pattern : patterns) {
     if (text.find(pattern.needle) == std::string::npos) continue;
     if ((pattern.needle == "role \"" || pattern.needle == "database \"") && !does_not_exist) continue;
+    if (context.neon_proxy && pattern.reason == "authentication failed")
+      return {pattern.kind,
+              "authentication failed (Neon's proxy answers so for a wrong password and for an endpoint that does "
+              "not exist: check both the password and the endpoint id, the host name's first label)"};
     return {pattern.kind, pattern.reason};
   }
   // Unknown failures are retried: a waking or restarting server says odd

@@ -13,9 +13,17 @@ struct FailureClass {
   std::string_view reason;  // short label for logs, e.g. "authentication failed"
 };
 
-// `direct_tls`: the connection asked for sslnegotiation=direct, so a
-// handshake cut short or answered with garbage means a server or proxy that
-// does not take direct TLS, which no retry changes.
-FailureClass classify_connect_error(std::string_view message, bool direct_tls = false);
+// What the wait phase knows of the connection that failed.
+struct ConnectContext {
+  // sslnegotiation=direct was asked for, so a handshake cut short or answered
+  // with garbage means a server or proxy that does not take direct TLS,
+  // which no retry changes.
+  bool direct_tls = false;
+  // Every host is a Neon host, so the words are those of Neon's proxy, which
+  // answers an endpoint that does not exist as it answers a wrong password.
+  bool neon_proxy = false;
+};
+
+FailureClass classify_connect_error(std::string_view message, ConnectContext context = {});
 
 }  // namespace dbinit

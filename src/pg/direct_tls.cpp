@@ -47,23 +47,25 @@ bool all_neon_hosts(std::string_view host_list) {
 
 DirectTlsUse direct_tls_use(const ConnInfo& parsed, const std::optional<std::string>& host_override,
                             const TlsEnvironment& environment) {
-  if (const auto chosen = effective(parsed, "sslnegotiation", environment.sslnegotiation))
-    return {false, *chosen == "direct"};
   const auto hosts = host_override ? host_override : effective(parsed, "host", environment.host);
-  if (!hosts || !all_neon_hosts(*hosts)) return {};
+  const bool neon_hosts = hosts && all_neon_hosts(*hosts);
+  if (const auto chosen = effective(parsed, "sslnegotiation", environment.sslnegotiation))
+    return {.chosen_by_dbinit = false, .in_effect = *chosen == "direct", .neon_hosts = neon_hosts};
+  if (!neon_hosts) return {};
   // libpq allows direct only where a server without TLS fails the
   // connection instead of carrying on in plain text. With no sslmode,
   // sslrootcert=system means verify-full (PostgreSQL 16 on, and dbinit).
   const auto sslmode = effective(parsed, "sslmode", environment.sslmode);
   const bool strict = sslmode ? *sslmode == "require" || *sslmode == "verify-ca" || *sslmode == "verify-full"
                               : effective(parsed, "sslrootcert", environment.sslrootcert) == "system";
-  if (!strict) return {};
-  return {true, true};
+  if (!strict) return {.neon_hosts = true};
+  return {.chosen_by_dbinit = true, .in_effect = true, .neon_hosts = true};
 }
 
 void apply_direct_tls(ConnectionTarget& target, const ConnInfo& parsed) {
   const auto use = direct_tls_use(parsed, target.host_override, tls_environment());
   target.direct_tls = use.in_effect;
+  target.neon_proxy = use.neon_hosts;
   if (!use.chosen_by_dbinit) return;
   // A default: the connection string, which sets none, cannot override it,
   // and PGSSLNEGOTIATION is unset, or direct_tls_use would not choose.

@@ -26,6 +26,7 @@ TlsEnvironment tls_environment();
 struct DirectTlsUse {
   bool chosen_by_dbinit = false;  // dbinit adds sslnegotiation=direct
   bool in_effect = false;         // direct, chosen by dbinit or by the user
+  bool neon_hosts = false;        // every host is a Neon host, whatever the TLS choice
 };
 
 // True when every host of a comma-separated list is a Neon host (*.neon.tech,
@@ -38,8 +39,8 @@ DirectTlsUse direct_tls_use(const ConnInfo& parsed, const std::optional<std::str
                             const TlsEnvironment& environment);
 
 // Adds sslnegotiation=direct to `target` when direct_tls_use chooses it (said
-// at debug level) and records whether direct TLS is in effect, for the wait
-// phase's reading of a failure.
+// at debug level) and records whether direct TLS is in effect and whether the
+// hosts are Neon's, for the wait phase's reading of a failure.
 void apply_direct_tls(ConnectionTarget& target, const ConnInfo& parsed);
 
 }  // namespace dbinit

@@ -23,6 +23,8 @@ struct ConnectionTarget {
   std::vector<std::pair<std::string, std::string>> overrides;
   // sslnegotiation=direct is in effect, chosen by dbinit or the user (pg/direct_tls.hpp).
   bool direct_tls = false;
+  // Every host is a Neon host: a failure is worded by Neon's proxy (pg/direct_tls.hpp).
+  bool neon_proxy = false;
 };
 
 // The libpq settings that notice a dead link within `timeout`: keepalives

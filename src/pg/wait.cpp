@@ -46,7 +46,8 @@ Attempts attempt_until_ready(const SessionSettings& settings, StopSignals& stop)
     }
     attempts.last_error = attempt.error;
     if (attempt.stop_signal) return stopped(std::move(attempts), attempt.stop_signal);
-    const auto failure = classify_connect_error(attempt.error, settings.target.direct_tls);
+    const auto failure = classify_connect_error(
+        attempt.error, {.direct_tls = settings.target.direct_tls, .neon_proxy = settings.target.neon_proxy});
     if (failure.kind == FailureKind::fatal) {
       attempts.result = WaitResult::fatal;
       log::error(phase, "cannot connect: " + std::string(failure.reason) + " (not retried)",

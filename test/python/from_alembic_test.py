@@ -14,6 +14,7 @@ import unittest
 from support import REPO, Cluster, dbinit_binary, pg_tool, run_dbinit, tool, venv_environ
 
 FIXTURE = REPO / "test" / "fixtures" / "alembic-chatbot"
+MERGES = REPO / "test" / "fixtures" / "alembic-merges"
 
 API_KEYS = '''"""add api keys
 
@@ -87,7 +88,7 @@ class FromAlembic(unittest.TestCase):
         self.assertEqual(sorted(p.name for p in (self.work / "sql").iterdir()), EXPECTED)
         up = (self.work / "sql" / "0002_create_messages.up.sql").read_text()
         self.assertIn("-- Alembic revision 8be4d5e6f021 (create messages)", up)
-        self.assertNotIn("alembic_version", up)
+        self.assertNotRegex(up, r"(INSERT INTO|UPDATE|CREATE TABLE) alembic_version")
         self.assertNotIn("BEGIN;", up)
         self.assertIn("id UUID DEFAULT gen_random_uuid() NOT NULL",
                       (self.work / "sql" / "0003_add_api_keys.up.sql").read_text())
@@ -134,6 +135,200 @@ class FromAlembic(unittest.TestCase):
                 self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
                 self.assertIn(expected, result.stderr)
                 self.assertFalse((self.work / "sql").exists())
+
+
+# alembic-merges in the order `alembic upgrade heads` applies it: the
+# migrations the tool writes, each a revision (merges too), and their files.
+MERGES_ORDER = ["base_users", "b7e1c0de0003", "add_posts", "4c0ffee00004", "e5e55100006", "f10c0ffe0008",
+                "d1ce00000005", "7ab1e0000007", "9eed00000009", "a11ce000000a", "b0b000000b0b"]
+CAPTURED = {"b7e1c0de0003", "e5e55100006", "f10c0ffe0008", "d1ce00000005"}
+READS_ROWS = {"b7e1c0de0003", "e5e55100006"}
+NO_DOWN = {"a11ce000000a": "NotImplementedError: the names are gone",
+           "b0b000000b0b": "CompileError: Can't emit DROP CONSTRAINT"}
+
+
+class FromAlembicMerges(unittest.TestCase):
+    """A history with merges, a merge of merges, a redundant parent edge, a
+    revision id that is not hex, upgrades that cannot render offline (rows
+    read, inspect(), a Session, commit() before CONCURRENTLY) and downgrades
+    that cannot render."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tool = tool("dbinit-from-alembic")
+        cls.work = pathlib.Path(tempfile.mkdtemp(prefix="dbinit-a2s-merges-"))
+        cls.project = cls.work / "project"
+        shutil.copytree(MERGES, cls.project, ignore=shutil.ignore_patterns("__pycache__", "README.md"))
+        cls.cluster = Cluster().__enter__()
+        cls.scratch = cls.cluster.create_database("scratch")
+        cls.converted = cls.convert(cls.work / "sql", cls.scratch)
+        # What Alembic itself makes of the history: the reference schema.
+        cls.by_alembic = cls.cluster.create_database("by_alembic")
+        cls.alembic(cls.by_alembic, "upgrade", "heads")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.cluster.__exit__(None, None, None)
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    @classmethod
+    def convert(cls, migrations_dir, database=None, *extra, url=None):
+        env = venv_environ(dict(cls.cluster.environ(database or "postgres"), DBINIT=dbinit_binary()))
+        env.pop("PYTHONPATH", None)
+        if database is None:
+            env.pop("DATABASE_URL")
+        elif url is not None:
+            env["DATABASE_URL"] = url
+        return subprocess.run([cls.tool, *( [".", "--migrations-dir", str(migrations_dir)] if migrations_dir else []),
+                               *extra], cwd=cls.project, env=env, capture_output=True, text=True, timeout=300)
+
+    @classmethod
+    def alembic(cls, database, *arguments):
+        subprocess.run(["alembic", *arguments], cwd=cls.project, env=venv_environ(cls.cluster.environ(database)),
+                       check=True, capture_output=True)
+
+    def schema(self, database):
+        return FromAlembic.schema(self, database)
+
+    def files(self):
+        return sorted(p.name for p in (self.work / "sql").iterdir())
+
+    def up(self, number):
+        return next((self.work / "sql").glob(f"{number:04d}_*.up.sql")).read_text()
+
+    def test_every_revision_in_alembics_order_with_what_it_needed(self):
+        self.assertEqual(self.converted.returncode, 0, self.converted.stderr)
+        ups = [name for name in self.files() if name.endswith(".up.sql")]
+        self.assertEqual(len(ups), len(MERGES_ORDER))
+        for number, revision in enumerate(MERGES_ORDER, start=1):
+            with self.subTest(revision=revision):
+                text = self.up(number)
+                self.assertIn(f"-- Alembic revision {revision} (", text.split("\n", 2)[0] + text.split("\n", 2)[1])
+                self.assertEqual("Captured against an empty database" in text, revision in CAPTURED)
+                self.assertEqual("-- Its upgrade reads rows:" in text, revision in READS_ROWS)
+                self.assertEqual(text.startswith("-- dbinit:no-transaction\n"), revision == "f10c0ffe0008")
+                self.assertNotIn("alembic_version (", text)
+                self.assertNotIn("pg_catalog", text)  # inspect()'s reads are not migration statements
+                # What env.py sends around the revisions is not theirs.
+                self.assertNotIn("lock_timeout", text)
+                self.assertNotIn("pg_advisory", text)
+                down = [n for n in self.files() if n.startswith(f"{number:04d}_") and n.endswith(".down.sql")]
+                self.assertEqual(not down, revision in NO_DOWN)
+        # The empty merge is a migration without statements; the merge with a body keeps it.
+        self.assertIn("-- No statements", self.up(4))
+        self.assertIn("upgrade merge of add_posts, b7e1c0de0003", self.up(4))
+        self.assertIn("CREATE INDEX ix_settings_value", self.up(8))
+        # Statements it sent, parameters as literals; what it read, left out.
+        self.assertIn("UPDATE users SET email = 'ada@example.org', email_as_given = 'Ada@Example.org' WHERE id = 1",
+                      self.up(2))
+        self.assertNotIn("SELECT", self.up(2))
+        self.assertIn("it''s 100% ready", self.up(5))
+        self.assertIn("CREATE INDEX CONCURRENTLY ix_posts_user_id", self.up(6))
+        # Rendered offline with the pyformat paramstyle: one %, as sent.
+        self.assertIn("CHECK (email LIKE '%_@_%')", self.up(1))
+        self.assertIn("CREATE TABLE tags", self.up(7))
+        self.assertIn("-- alembic_version after this migration: add_posts b7e1c0de0003", self.up(3))
+        for revision, why in NO_DOWN.items():
+            self.assertIn(f"no down file: Alembic revision {revision}'s downgrade cannot render offline: {why}",
+                          self.converted.stderr)
+        self.assertIn("11 revisions (4 merges, their empty ones as migrations without statements), "
+                      "4 captured online against an empty database", self.converted.stderr)
+
+    def test_applied_by_dbinit_it_is_alembics_schema_and_rows(self):
+        fresh = self.cluster.create_database("fresh")
+        run_dbinit(self.cluster, fresh, "migrate", migrations_dir=self.work / "sql")
+        alembic_schema = self.schema(self.by_alembic)
+        self.assertIn("CREATE INDEX ix_posts_user_id", alembic_schema)
+        self.assertEqual(self.schema(fresh), alembic_schema)
+        for table in ("users", "settings"):
+            query = f"SELECT * FROM {table} ORDER BY 1"
+            self.assertEqual(self.cluster.sql(fresh, query), self.cluster.sql(self.by_alembic, query))
+        # Down: refused past the revisions without a down file; below them,
+        # every down file (merges and captured ones too) takes it back.
+        refused = run_dbinit(self.cluster, fresh, "migrate", "--target", "9", migrations_dir=self.work / "sql",
+                             check=False)
+        self.assertIn("cannot migrate down to 9: no down file for version 11, 10", refused.stderr)
+        self.assertEqual(self.schema(fresh), alembic_schema)
+        down = self.cluster.create_database("down")
+        run_dbinit(self.cluster, down, "migrate", "--target", "9", migrations_dir=self.work / "sql")
+        run_dbinit(self.cluster, down, "migrate", "--target", "0", migrations_dir=self.work / "sql")
+        self.assertNotIn("CREATE TABLE", self.schema(down))
+
+    def adopt(self, database):
+        return self.convert(None, database, "--adoption-baseline", str(self.work / "sql"))
+
+    def test_a_database_at_alembics_head_is_adopted_unchanged(self):
+        at_head = self.cluster.create_database("at_head")
+        self.alembic(at_head, "upgrade", "heads")
+        before = self.schema(at_head)
+        baseline = self.adopt(at_head)
+        self.assertEqual((baseline.returncode, baseline.stdout), (0, "11\n"), baseline.stderr)
+        run_dbinit(self.cluster, at_head, "migrate", "--baseline", "11", migrations_dir=self.work / "sql")
+        self.assertEqual(self.schema(at_head), before)
+        self.assertEqual(self.cluster.sql(at_head, "SELECT count(*) FROM dbinit_schema_history")[0][0], 11)
+        self.assertEqual(self.cluster.sql(at_head, "SELECT version_num FROM alembic_version"), [("b0b000000b0b",)])
+
+    def test_a_database_at_an_older_revision_is_adopted_there(self):
+        older = self.cluster.create_database("older")
+        self.alembic(older, "upgrade", "e5e55100006")
+        baseline = self.adopt(older)
+        self.assertEqual((baseline.returncode, baseline.stdout), (0, "5\n"), baseline.stderr)
+        result = run_dbinit(self.cluster, older, "migrate", "--baseline", "5", migrations_dir=self.work / "sql")
+        self.assertIn("applied=6", result.stderr)
+        self.assertEqual(self.schema(older), self.schema(self.by_alembic))
+
+    def test_adoption_is_refused_before_a_captured_revision_that_reads_rows(self):
+        for name, revisions, refused in (("two_heads", ("add_posts", "b7e1c0de0003"), "e5e55100006"),
+                                         ("first", ("base_users",), "b7e1c0de0003")):
+            with self.subTest(alembic_version=revisions):
+                database = self.cluster.create_database(name)
+                for revision in revisions:
+                    self.alembic(database, "upgrade", revision)
+                result = self.adopt(database)
+                self.assertEqual((result.returncode, result.stdout), (2, ""), result.stderr)
+                self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+                self.assertIn(f"(Alembic revision {refused}) was captured on an empty database and its upgrade "
+                              "reads rows", result.stderr)
+        # A state the converted order never passes through: refused too.
+        database = self.cluster.create_database("posts_only")
+        self.alembic(database, "upgrade", "add_posts")
+        result = self.adopt(database)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("alembic_version holds add_posts, which is no migration's", result.stderr)
+
+    def test_capture_needs_an_empty_scratch_database(self):
+        busy = self.cluster.create_database("busy")
+        self.cluster.sql(busy, "CREATE TABLE keep_me (id int)")
+        for database, expected in ((busy, "DATABASE_URL's database is not empty (it holds table public.keep_me)"),
+                                   (None, "revision b7e1c0de0003 cannot render in Alembic's offline mode")):
+            with self.subTest(database=database):
+                result = self.convert(self.work / "refused", database)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+                self.assertIn(expected, result.stderr)
+                self.assertFalse((self.work / "refused").exists())
+        self.assertEqual(self.cluster.sql(busy, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), [(1,)])
+
+    def test_an_env_py_that_connects_elsewhere_is_stopped_before_its_first_statement(self):
+        elsewhere = self.cluster.create_database("elsewhere")
+        scratch = self.cluster.create_database("scratch_unused")
+        project = self.work / "elsewhere_project"
+        shutil.copytree(self.project, project)
+        env_py = project / "env.py"
+        env_py.write_text(env_py.read_text().replace(
+            'config.set_main_option("sqlalchemy.url", os.environ["DATABASE_URL"].replace("%", "%%"))',
+            f'config.set_main_option("sqlalchemy.url", {self.cluster.url(elsewhere)!r})'))
+        env = venv_environ(dict(self.cluster.environ(scratch), DBINIT=dbinit_binary()))
+        env.pop("PYTHONPATH", None)
+        result = subprocess.run([self.tool, ".", "--migrations-dir", str(self.work / "elsewhere_sql")], cwd=project,
+                                env=env, capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("env.py connected to database 'elsewhere'", result.stderr.strip().splitlines()[-1])
+        self.assertNotIn(self.cluster.password, result.stderr)
+        for database in (elsewhere, scratch):
+            self.assertEqual(self.cluster.sql(database, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"),
+                             [(0,)])
+        self.assertFalse((self.work / "elsewhere_sql").exists())
 
 
 if __name__ == "__main__":

@@ -261,6 +261,34 @@ BOOST_AUTO_TEST_CASE(fatal_server_and_neon_messages_stop_at_once) {
   }
 }
 
+// hostaddr connects to the stand-in while host names a Neon endpoint, as
+// the proxy sees it (SNI) and as dbinit reads the failure.
+BOOST_AUTO_TEST_CASE(neon_proxy_refusals_through_a_neon_host_name_say_what_to_fix) {
+  const struct {
+    const char* message;
+    const char* line;
+  } cases[] = {
+      {"password authentication failed for user 'app'", "endpoint that does not exist"},
+      {"connection is insecure (try using `sslmode=require`)", "set sslmode=require"},
+      {"Inconsistent project name inferred from SNI ('ep-a-1') and project option ('ep-b-2').",
+       "remove options=endpoint="},
+      {"unsupported startup parameter: options", "use the direct host"},
+  };
+  for (const auto& c : cases) {
+    FakeServer server(c.message);
+    const std::string conninfo = "host=ep-quiet-x-123456.us-east-2.aws.neon.tech hostaddr=127.0.0.1 port=" +
+                                 std::to_string(server.port()) +
+                                 " user=app password=Fake-Pa55word dbname=app sslmode=prefer";
+    const auto result = run_dbinit({"wait", "--wait-timeout", "30s"}, {{"DATABASE_URL", conninfo}});
+    BOOST_TEST(result.exit_code == 3, c.message << "\n" << describe(result));
+    BOOST_TEST(result.elapsed < 2s, c.message);
+    BOOST_TEST(server.connections() == 1, c.message);
+    BOOST_TEST(contains(result.err, c.line), describe(result));
+    BOOST_TEST(contains(result.err, "not retried"), describe(result));
+    expect_no_password(result, "Fake-Pa55word");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(invalid_connection_string_is_exit_3_with_a_clear_line) {
   auto result = run_dbinit({"wait"}, {{"DATABASE_URL", "postgresql://u:Inv4lid-Pw@host:notaport/db"}});
   BOOST_TEST(result.exit_code == 3, describe(result));

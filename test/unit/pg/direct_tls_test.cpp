@@ -70,3 +70,12 @@ BOOST_AUTO_TEST_CASE(the_users_choice_wins) {
   BOOST_TEST(!elsewhere.chosen_by_dbinit);
   BOOST_TEST(use_of("host=127.0.0.1 sslmode=require", environment("direct")).in_effect);
 }
+
+BOOST_AUTO_TEST_CASE(neon_hosts_are_recorded_whatever_the_tls_choice) {
+  BOOST_TEST(use_of(std::string(neon) + "?sslmode=require").neon_hosts);
+  BOOST_TEST(use_of(std::string(neon) + "?sslmode=prefer").neon_hosts);
+  BOOST_TEST(use_of(std::string(neon) + "?sslnegotiation=postgres").neon_hosts);
+  BOOST_TEST(use_of("host=db.example.com", {}, "ep-x.eu-central-1.aws.neon.tech").neon_hosts);
+  BOOST_TEST(!use_of("postgresql://u@db.example.com/db?sslmode=require").neon_hosts);
+  BOOST_TEST(!use_of("postgresql://u@db.example.com/db?sslnegotiation=direct").neon_hosts);
+}
