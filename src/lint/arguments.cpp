@@ -59,7 +59,8 @@ std::variant<LintArguments, std::string> parse_lint_arguments(const std::vector<
       if (text == "text") parsed.format = OutputFormat::text;
       else if (text == "json") parsed.format = OutputFormat::json;
       else if (text == "github") parsed.format = OutputFormat::github;
-      else error = text ? "--format takes text, json or github, not '" + *text + "'" : "--format needs a value: text, json or github";
+      else if (text) error = "--format takes text, json or github, not '" + *text + "'";
+      else error = "--format needs a value: text, json or github";
     } else if (argument == "--migrations-dir") {
       if (!(parsed.migrations_dir = take_value())) error = "--migrations-dir needs a directory";
     } else if (argument == "--set-fd") {
@@ -91,7 +92,8 @@ std::variant<LintArguments, std::string> parse_lint_arguments(const std::vector<
   if (parsed.help || parsed.list_rules) return parsed;
   const int sources = (parsed.paths.empty() ? 0 : 1) + (parsed.migrations_dir ? 1 : 0) + (parsed.set_fd ? 1 : 0);
   if (sources == 0) return "no file or directory to lint; " + std::string(usage);
-  if (sources > 1) return "give files and directories, --migrations-dir DIR or --set-fd N, not several; " + std::string(usage);
+  if (sources > 1)
+    return "give files and directories, --migrations-dir DIR or --set-fd N, not several; " + std::string(usage);
   if (parsed.pending_versions && !parsed.paths.empty())
     return "--pending-versions goes with the set dbinit hands over (--migrations-dir, --set-fd), not with PATHs";
   return parsed;

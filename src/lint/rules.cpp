@@ -26,15 +26,16 @@ std::string cell(std::string_view text, std::string_view subject) {
 std::span<const Rule* const> all_rules() { return rule_list; }
 
 const Rule* rule_named(std::string_view name) {
-  const auto found = std::find_if(std::begin(rule_list), std::end(rule_list), [&](const Rule* r) { return r->name == name; });
+  const auto found =
+      std::find_if(std::begin(rule_list), std::end(rule_list), [&](const Rule* r) { return r->name == name; });
   return found == std::end(rule_list) ? nullptr : *found;
 }
 
 std::string rules_markdown_table() {
   std::string table = "| rule | found on | what it costs | the safe way |\n| --- | --- | --- | --- |\n";
   for (const Rule* rule : rule_list)
-    table += "| `" + std::string(rule->name) + "` | " + std::string(rule->found_on) + " | " + cell(rule->cost, rule->subject_in_docs) +
-             " | " + cell(rule->safe_way, rule->subject_in_docs) + " |\n";
+    table += "| `" + std::string(rule->name) + "` | " + std::string(rule->found_on) + " | " +
+             cell(rule->cost, rule->subject_in_docs) + " | " + cell(rule->safe_way, rule->subject_in_docs) + " |\n";
   return table;
 }
 

@@ -141,7 +141,8 @@ std::string sql_body_text(const PgQuery__CreateFunctionStmt& create) {
 // SET, SECURITY DEFINER or a set result (PostgreSQL's inline_function).
 std::optional<std::vector<std::string>> inlined_calls(const PgQuery__CreateFunctionStmt& create) {
   if (option_named(create.n_options, create.options, "language") != "sql") return std::nullopt;
-  if (option_named(create.n_options, create.options, "set") || option_named(create.n_options, create.options, "security") == "true")
+  if (option_named(create.n_options, create.options, "set") ||
+      option_named(create.n_options, create.options, "security") == "true")
     return std::nullopt;
   if (create.return_type && create.return_type->setof) return std::nullopt;
   const PgQuery__Node* expression = nullptr;

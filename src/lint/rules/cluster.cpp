@@ -16,7 +16,9 @@ void check(const PgQuery__Node& statement, const SetMemory&, Breaches& breaches)
 }
 
 constexpr std::string_view bad[] = {"CLUSTER t USING t_a;", "CLUSTER;"};
-constexpr std::string_view good[] = {"-- dbinit:lint-ignore cluster t has ten rows, all of them static\nCLUSTER t USING t_a;"};
+constexpr std::string_view good[] = {
+    "-- dbinit:lint-ignore cluster t has ten rows, all of them static\nCLUSTER t USING t_a;",
+};
 
 }  // namespace
 

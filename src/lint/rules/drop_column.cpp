@@ -15,14 +15,17 @@ void check(const PgQuery__Node& statement, const SetMemory&, Breaches& breaches)
 }
 
 constexpr std::string_view bad[] = {"ALTER TABLE t DROP COLUMN c;"};
-constexpr std::string_view good[] = {"-- dbinit:lint-ignore drop-column release 12 stopped reading c\nALTER TABLE t DROP COLUMN c;"};
+constexpr std::string_view good[] = {
+    "-- dbinit:lint-ignore drop-column release 12 stopped reading c\nALTER TABLE t DROP COLUMN c;",
+};
 
 }  // namespace
 
 extern const Rule drop_column{
     .name = "drop-column",
     .found_on = "`DROP COLUMN`",
-    .cost = "the running app's queries that name the dropped column of {} fail from the commit on (during a rolling deploy the old code still runs)",
+    .cost = "the running app's queries that name the dropped column of {} fail from the commit on (during a rolling "
+            "deploy the old code still runs)",
     .safe_way = "release code that no longer uses the column first, then drop it in a later migration",
     .bad = bad,
     .good = good,

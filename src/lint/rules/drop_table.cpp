@@ -20,7 +20,10 @@ void check(const PgQuery__Node& statement, const SetMemory&, Breaches& breaches)
 }
 
 constexpr std::string_view bad[] = {"DROP TABLE t;", "DROP TABLE IF EXISTS t, parents;"};
-constexpr std::string_view good[] = {"-- dbinit:lint-ignore drop-table nothing has read t since release 9\nDROP TABLE t;", "CREATE TABLE scratch (id int);\nDROP TABLE scratch;"};
+constexpr std::string_view good[] = {
+    "-- dbinit:lint-ignore drop-table nothing has read t since release 9\nDROP TABLE t;",
+    "CREATE TABLE scratch (id int);\nDROP TABLE scratch;",
+};
 
 }  // namespace
 

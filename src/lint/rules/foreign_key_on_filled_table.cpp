@@ -41,8 +41,8 @@ extern const Rule foreign_key_on_filled_table{
     .found_on = "`ADD CONSTRAINT ... FOREIGN KEY` on a table the migration created and filled (`CREATE TABLE ... AS`, "
                 "`INSERT`, `COPY`), referencing a table it did not create",
     .cost = "validating the foreign key reads the rows the migration put in the new table while holding SHARE ROW "
-            "EXCLUSIVE on {}, which it references, so its writes wait until the migration commits",
-    .subject_in_docs = "the referenced table",
+            "EXCLUSIVE on {}, which the key references: its writes wait until the migration commits",
+    .subject_in_docs = "the live table",
     .safe_way = "declare the foreign key before filling the table (each row is then checked with a row lock), or "
                 "add it NOT VALID and VALIDATE CONSTRAINT in a later migration",
     .bad = bad,

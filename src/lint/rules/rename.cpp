@@ -18,7 +18,9 @@ void check(const PgQuery__Node& statement, const SetMemory&, Breaches& breaches)
 }
 
 constexpr std::string_view bad[] = {"ALTER TABLE t RENAME COLUMN a TO title;", "ALTER TABLE t RENAME TO items;"};
-constexpr std::string_view good[] = {"ALTER TABLE t ADD COLUMN title varchar(10);\nCREATE VIEW t_titles AS SELECT id, a AS title FROM t;"};
+constexpr std::string_view good[] = {
+    "ALTER TABLE t ADD COLUMN title varchar(10);\nCREATE VIEW t_titles AS SELECT id, a AS title FROM t;",
+};
 
 }  // namespace
 
@@ -26,7 +28,8 @@ extern const Rule rename{
     .name = "rename",
     .found_on = "`RENAME` of a table or a column",
     .cost = "the running app's queries that use the old name of {} (or of its column) fail from the commit on",
-    .safe_way = "add the new column or table beside the old one (or a view with the old name), move the app over, then remove the old one in a later migration",
+    .safe_way = "add the new column or table beside the old one (or a view with the old name), move the app over, "
+                "then remove the old one in a later migration",
     .bad = bad,
     .good = good,
     .check = check,

@@ -14,14 +14,18 @@ void check(const PgQuery__Node& statement, const SetMemory&, Breaches& breaches)
 }
 
 constexpr std::string_view bad[] = {"TRUNCATE t;", "TRUNCATE TABLE t, parents CASCADE;"};
-constexpr std::string_view good[] = {"DELETE FROM t WHERE id < 1000;", "CREATE TABLE scratch (id int);\nTRUNCATE scratch;"};
+constexpr std::string_view good[] = {
+    "DELETE FROM t WHERE id < 1000;",
+    "CREATE TABLE scratch (id int);\nTRUNCATE scratch;",
+};
 
 }  // namespace
 
 extern const Rule truncate{
     .name = "truncate",
     .found_on = "`TRUNCATE`",
-    .cost = "TRUNCATE removes every row of {} under an ACCESS EXCLUSIVE lock, while the app may still read and write them",
+    .cost = "TRUNCATE removes every row of {} under an ACCESS EXCLUSIVE lock, while the app may still read and write "
+            "them",
     .safe_way = "DELETE the rows the app no longer needs, in batches with a WHERE clause",
     .bad = bad,
     .good = good,
