@@ -115,16 +115,24 @@ std::optional<std::string> pending_on_database(const Config& config, const Migra
   return versions;
 }
 
-// Whether dbinit-lint's arguments name what it is to read itself (PATHs),
-// or ask for no linting at all (--help, --rules): then dbinit hands over no set.
-bool lint_reads_its_own(const std::vector<std::string>& arguments) {
+// What dbinit-lint's arguments ask for: PATHs to read itself, or no
+// linting at all (--help, --rules); in either case dbinit hands over no set.
+struct LintRequest {
+  bool names_paths = false;
+  bool lints_nothing = false;
+};
+
+LintRequest lint_request(const std::vector<std::string>& arguments) {
+  LintRequest request;
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
-    if (argument == "--" || argument == "--help" || argument == "-h" || argument == "--rules") return true;
-    if (argument == "--format") ++i;  // its value
-    else if (!argument.starts_with("-") || argument == "-") return true;
+    if (argument == "--help" || argument == "-h" || argument == "--rules") request.lints_nothing = true;
+    else if (argument == "--") request.names_paths = i + 1 < arguments.size();
+    else if (argument == "--format") ++i;  // its value
+    else if (!argument.starts_with("-") || argument == "-") request.names_paths = true;
+    if (argument == "--") break;
   }
-  return false;
+  return request;
 }
 
 // Becomes dbinit-lint, with the arguments dbinit does not read itself and,
@@ -137,7 +145,10 @@ int lint(const Config& config, std::span<const EmbeddedFile> compiled_in) {
   std::vector<std::string> arguments{*program};
   arguments.insert(arguments.end(), config.command_argv.begin(), config.command_argv.end());
   UniqueFd set_fd;  // open across exec
-  if (!lint_reads_its_own(config.command_argv)) {
+  const LintRequest request = lint_request(config.command_argv);
+  if (request.names_paths && config.migrate.migrations_dir)
+    return refuse("dbinit lint reads either --migrations-dir DIR or the files and directories named, not both");
+  if (!request.names_paths && !request.lints_nothing) {
     const auto loaded = load_migration_set(config.migrate.migrations_dir, compiled_in);
     if (!loaded.set) return refuse(loaded.error);
     if (config.migrate.migrations_dir) {

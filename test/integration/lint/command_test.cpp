@@ -79,6 +79,11 @@ BOOST_AUTO_TEST_CASE(a_file_the_parser_refuses_and_bad_options_exit_2) {
   }
   result = run_dbinit({"lint", "--migrations-dir", dir_of("no-such-set")});
   BOOST_TEST(result.exit_code == 2, describe(result));
+  result = run_dbinit({"lint", "--migrations-dir", dir_of("clean"), dir_of("findings")});
+  BOOST_TEST(result.exit_code == 2, describe(result));
+  BOOST_TEST(result.err == "dbinit: dbinit lint reads either --migrations-dir DIR or the files and directories named, "
+                           "not both\n",
+             describe(result));
 }
 
 BOOST_AUTO_TEST_CASE(help_is_exit_0_from_either_program) {
