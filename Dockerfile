@@ -46,6 +46,8 @@ COPY cmake cmake
 COPY entrypoint entrypoint
 COPY src src
 COPY test test
+# The image carries dbinit alone: dbinit-lint (-DDBINIT_LINT, on by default)
+# comes with the release (scripts/release) and the wheels.
 # The readelf check: fully static or nothing, the scratch stage has no loader.
 # Every source edit reruns this step: use all the cores the builder has.
 # UNIT_TESTS=off skips building and running the unit tests (scripts/test
@@ -53,7 +55,7 @@ COPY test test
 ARG UNIT_TESTS=on
 RUN set -eux; \
     mkdir -p /no-migrations; \
-    cmake --preset static -DDBINIT_MIGRATIONS_DIR=/no-migrations -DBUILD_TESTING="${UNIT_TESTS}"; \
+    cmake --preset static -DDBINIT_MIGRATIONS_DIR=/no-migrations -DBUILD_TESTING="${UNIT_TESTS}" -DDBINIT_LINT=OFF; \
     cmake --build --preset static --parallel "$(nproc)"; \
     if [ "${UNIT_TESTS}" = on ]; then ctest --test-dir build-static -L unit -LE readme --output-on-failure; fi; \
     install -D -m 0755 build-static/dbinit /usr/local/bin/dbinit; \

@@ -21,3 +21,5 @@ set(OPENSSL_SSL_LIBRARY /usr/lib/aarch64-linux-gnu/libssl.a CACHE FILEPATH "arm6
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64-static)
 # scripts/build-static-libpq builds libpq for this triple.
 set(DBINIT_STATIC_LIBPQ_HOST aarch64-linux-gnu)
+# scripts/libpg-query-17 builds libpg_query (dbinit-lint's parser) for it too.
+set(DBINIT_PG_QUERY_HOST aarch64-linux-gnu)

@@ -240,11 +240,20 @@ SplitArgs split_arguments(const std::vector<std::string>& args, const po::option
       return split;
     }
     if (arg.size() > 1 && arg[0] == '-') {
-      split.options.push_back(arg);
       const bool is_long = arg.starts_with("--");
       const std::string name = is_long ? arg.substr(2, arg.find('=') - 2) : arg.substr(1, 1);
       const bool has_inline_value = is_long ? arg.find('=') != std::string::npos : arg.size() > 2;
       const auto* option = description.find_nothrow(name, false);
+      // lint passes on what dbinit does not read itself (dbinit-lint's
+      // --format, --help, ...), each with the word after it when it is one.
+      if (split.subcommand == Command::lint && (!option || name == "format" || name == "help" || name == "h")) {
+        split.command.push_back(arg);
+        if (!has_inline_value && i + 1 < args.size() && !args[i + 1].starts_with("-") &&
+            (name == "format" || !option))
+          split.command.push_back(args[++i]);
+        continue;
+      }
+      split.options.push_back(arg);
       if (option && !has_inline_value && option->semantic()->min_tokens() > 0 && i + 1 < args.size())
         split.options.push_back(args[++i]);
       continue;
@@ -256,8 +265,9 @@ SplitArgs split_arguments(const std::vector<std::string>& args, const po::option
       split.subcommand = known->second;
       continue;
     }
-    // bundle DIR and new NAME take one word and still accept options after it.
-    if (split.subcommand == Command::bundle || split.subcommand == Command::new_migration) {
+    // bundle DIR and new NAME take one word, lint its paths, and all still accept options after them.
+    if (split.subcommand == Command::bundle || split.subcommand == Command::new_migration ||
+        split.subcommand == Command::lint) {
       split.command.push_back(arg);
       continue;
     }
@@ -331,6 +341,7 @@ std::string check_consistency(const Config& config) {
     case Command::new_migration:
       if (config.command_argv.size() != 1) return "usage: dbinit new NAME [--migrations-dir DIR]";
       return {};
+    case Command::lint: return {};  // dbinit-lint reads its own arguments
     default:
       if (!config.command_argv.empty())
         return "unexpected argument '" + config.command_argv.front() + "' after the subcommand";
@@ -401,7 +412,7 @@ std::string help_text() {
          "       dbinit sql [OPTIONS]                     print the SQL that migrate would run\n"
          "       dbinit bundle DIR --output FILE          write a copy of dbinit carrying DIR's migrations\n"
          "       dbinit new NAME [--migrations-dir DIR]   write the next NNNN_NAME.up.sql and .down.sql (DIR: sql)\n"
-         "       dbinit lint [--migrations-dir DIR]       what in the migrations would hurt a live table (dbinit-lint)\n"
+         "       dbinit lint [OPTIONS] [PATH...]          what in the migrations would hurt a live table (dbinit-lint --help)\n"
          "\n"
          "Every option can also be set by the environment variable shown; the command line wins.\n"
          "Durations: 250ms, 5s, 2m, 1h (a bare number means seconds). Booleans: 1/0, true/false, yes/no, on/off.\n"

@@ -115,35 +115,62 @@ std::optional<std::string> pending_on_database(const Config& config, const Migra
   return versions;
 }
 
-// Becomes dbinit-lint, which reads the set the other commands would use.
+// What dbinit-lint's arguments ask for: PATHs to read itself, or no
+// linting at all (--help, --rules); in either case dbinit hands over no set.
+struct LintRequest {
+  bool names_paths = false;
+  bool lints_nothing = false;
+};
+
+LintRequest lint_request(const std::vector<std::string>& arguments) {
+  LintRequest request;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    if (argument == "--help" || argument == "-h" || argument == "--rules") request.lints_nothing = true;
+    else if (argument == "--") request.names_paths = i + 1 < arguments.size();
+    else if (argument == "--format") ++i;  // its value
+    else if (!argument.starts_with("-") || argument == "-") request.names_paths = true;
+    if (argument == "--") break;
+  }
+  return request;
+}
+
+// Becomes dbinit-lint, with the arguments dbinit does not read itself and,
+// unless those name files or directories, the set the other commands would use.
 int lint(const Config& config, std::span<const EmbeddedFile> compiled_in) {
   const auto program = find_lint_program();
   if (!program)
     return refuse("dbinit lint runs dbinit-lint, which is neither beside dbinit nor on PATH; install it from "
                   "the same release as dbinit");
-  const auto loaded = load_migration_set(config.migrate.migrations_dir, compiled_in);
-  if (!loaded.set) return refuse(loaded.error);
   std::vector<std::string> arguments{*program};
-  UniqueFd set_fd;
-  if (config.migrate.migrations_dir) {
-    arguments.insert(arguments.end(), {"--migrations-dir", *config.migrate.migrations_dir});
-  } else {
-    std::string error;
-    set_fd = set_on_memory_file(*loaded.set, error);
-    if (!error.empty()) return refuse(error);
-    arguments.insert(arguments.end(), {"--set-fd", std::to_string(set_fd.get())});
-  }
-  if (!config.database.database_url.empty()) {
-    int exit_code = 0;
-    std::optional<std::string> pending;
-    try {
-      pending = pending_on_database(config, *loaded.set, exit_code);
-    } catch (const std::exception& failure) {  // the system refused the signal set-up
-      std::cerr << "dbinit: internal error: " << failure.what() << "\n";
-      return to_int(ExitCode::internal);
+  arguments.insert(arguments.end(), config.command_argv.begin(), config.command_argv.end());
+  UniqueFd set_fd;  // open across exec
+  const LintRequest request = lint_request(config.command_argv);
+  if (request.names_paths && config.migrate.migrations_dir)
+    return refuse("dbinit lint reads either --migrations-dir DIR or the files and directories named, not both");
+  if (!request.names_paths && !request.lints_nothing) {
+    const auto loaded = load_migration_set(config.migrate.migrations_dir, compiled_in);
+    if (!loaded.set) return refuse(loaded.error);
+    if (config.migrate.migrations_dir) {
+      arguments.insert(arguments.end(), {"--migrations-dir", *config.migrate.migrations_dir});
+    } else {
+      std::string error;
+      set_fd = set_on_memory_file(*loaded.set, error);
+      if (!error.empty()) return refuse(error);
+      arguments.insert(arguments.end(), {"--set-fd", std::to_string(set_fd.get())});
     }
-    if (!pending) return exit_code;
-    arguments.insert(arguments.end(), {"--pending-versions", *pending});
+    if (!config.database.database_url.empty()) {
+      int exit_code = 0;
+      std::optional<std::string> pending;
+      try {
+        pending = pending_on_database(config, *loaded.set, exit_code);
+      } catch (const std::exception& failure) {  // the system refused the signal set-up
+        std::cerr << "dbinit: internal error: " << failure.what() << "\n";
+        return to_int(ExitCode::internal);
+      }
+      if (!pending) return exit_code;
+      arguments.insert(arguments.end(), {"--pending-versions", *pending});
+    }
   }
   const auto argv = exec_argv(arguments);
   ::execv(program->c_str(), argv.data());

@@ -17,7 +17,7 @@ inline constexpr std::string_view ignore_directive = "dbinit:lint-ignore";
 
 struct IgnoreComment {
   std::string rule_name;          // as written
-  std::optional<RuleId> rule;     // nullopt: no rule has that name
+  const Rule* rule = nullptr;     // nullptr: no rule has that name
   std::string reason;             // empty when none was given
 };
 

@@ -1,10 +1,12 @@
 #pragma once
-// `dbinit lint` over a migration set: each up file parsed by PostgreSQL's
-// parser, in version order, each statement held against the rules
-// (lint/rules.hpp) with what the files before it created, the ignore
-// comments applied. Pure: texts in, findings out.
+// dbinit-lint over a sequence of migrations (a set's up files in version
+// order, or files in the order given): each parsed by PostgreSQL 17's
+// parser, each statement held against the rules (lint/rules.hpp) with what
+// the statements before it made (lint/set_memory.hpp), the ignore comments
+// applied. Pure: texts in, findings out.
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lint/rules.hpp"
@@ -15,13 +17,20 @@ struct MigrationText {
   std::string file;  // as findings name it
   std::string sql;
   bool pending = false;  // still to be applied on the database lint was given
+  bool no_transaction = false;  // a -- dbinit:no-transaction migration: each statement commits alone
 };
+
+// Whether `sql` starts with the line `-- dbinit:no-transaction`, as dbinit
+// reads a migration (for files that are not read as a set).
+bool has_no_transaction_directive(std::string_view sql);
 
 struct Finding {
   std::string file;
   int line = 0;
-  RuleId rule;
+  int column = 0;
+  const Rule* rule = nullptr;
   std::string subject;          // the table, or what is wrong with an ignore comment
+  std::string note;             // why, where the rule's text alone does not say it
   std::string pending_creator;  // for an exemption: the pending migration that creates the table
 };
 
@@ -45,7 +54,9 @@ struct LintReport {
 
 LintReport lint_migrations(const std::vector<MigrationText>& migrations);
 
-// "FILE:LINE: RULE: what it costs; safe way: ..."
+// "what it costs (note)": the finding's message without place and rule.
+std::string finding_message(const Finding& finding);
+// "FILE:LINE: RULE: what it costs (note); safe way: ..."
 std::string format_finding(const Finding& finding);
 // "FILE:LINE: RULE: exempt: TABLE does not exist yet on the database: ..."
 std::string format_exemption(const Finding& exemption);

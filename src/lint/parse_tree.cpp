@@ -53,17 +53,30 @@ std::variant<ParsedSql, SyntaxError> parse_sql(std::string_view sql) {
   const std::string text(sql.substr(0, sql.find('\0')));
   const ProtobufParse parse(text);
   if (parse.result.error) return syntax_error(text, *parse.result.error);
-  const Scan scan(text);
-  if (scan.result.error) return syntax_error(text, *scan.result.error);
-
   ParsedSql parsed;
   parsed.tree_.reset(pg_query__parse_result__unpack(nullptr, parse.result.parse_tree.len,
                                                     reinterpret_cast<const uint8_t*>(parse.result.parse_tree.data)));
+  if (!parsed.tree_) return SyntaxError{"libpg_query returned a parse tree it cannot read back", 0};
+  for (std::size_t i = 0; i < parsed.tree_->n_stmts; ++i) {
+    const PgQuery__RawStmt& raw = *parsed.tree_->stmts[i];
+    const auto begin = static_cast<std::size_t>(raw.stmt_location);
+    // A length of 0 means "to the end": the last statement without a ';'.
+    const std::size_t end = raw.stmt_len > 0 ? begin + static_cast<std::size_t>(raw.stmt_len) : text.size();
+    parsed.statements.push_back({raw.stmt, begin, end, begin});
+  }
+  return parsed;
+}
+
+void scan_sql(std::string_view sql, ParsedSql& parsed) {
+  const std::string text(sql.substr(0, sql.find('\0')));
+  const Scan scan(text);
+  // The parser accepted the text: its scanner does too.
+  if (scan.result.error) return;
   const std::unique_ptr<PgQuery__ScanResult, FreeScanTokens> scanned(pg_query__scan_result__unpack(
       nullptr, scan.result.pbuf.len, reinterpret_cast<const uint8_t*>(scan.result.pbuf.data)));
-  if (!parsed.tree_ || !scanned) return SyntaxError{"libpg_query returned a parse tree it cannot read back", 0};
-
+  if (!scanned) return;
   std::vector<std::size_t> word_starts;
+  parsed.comments.clear();
   for (std::size_t i = 0; i < scanned->n_tokens; ++i) {
     const PgQuery__ScanToken& token = *scanned->tokens[i];
     const auto begin = static_cast<std::size_t>(token.start);
@@ -72,15 +85,10 @@ std::variant<ParsedSql, SyntaxError> parse_sql(std::string_view sql) {
     else
       word_starts.push_back(begin);
   }
-  for (std::size_t i = 0; i < parsed.tree_->n_stmts; ++i) {
-    const PgQuery__RawStmt& raw = *parsed.tree_->stmts[i];
-    const auto begin = static_cast<std::size_t>(raw.stmt_location);
-    // A length of 0 means "to the end": the last statement without a ';'.
-    const std::size_t end = raw.stmt_len > 0 ? begin + static_cast<std::size_t>(raw.stmt_len) : text.size();
-    const auto word = std::lower_bound(word_starts.begin(), word_starts.end(), begin);
-    parsed.statements.push_back({raw.stmt, begin, end, word == word_starts.end() ? begin : *word});
+  for (ParsedStatement& statement : parsed.statements) {
+    const auto word = std::lower_bound(word_starts.begin(), word_starts.end(), statement.begin);
+    statement.first_token = word == word_starts.end() ? statement.begin : *word;
   }
-  return parsed;
 }
 
 }  // namespace dbinit::lint

@@ -39,6 +39,21 @@ std::string last_name(std::size_t count, PgQuery__Node* const* names) {
   return count == 0 ? std::string() : string_of(names[count - 1]);
 }
 
+std::string table_name(const PgQuery__RangeVar* relation) {
+  return relation && relation->relname ? std::string(relation->relname) : std::string();
+}
+
+std::vector<std::string> tables_of(std::size_t count, PgQuery__Node* const* relations) {
+  std::vector<std::string> tables;
+  for (std::size_t i = 0; i < count; ++i) {
+    const PgQuery__Node* relation = relations[i];
+    if (relation->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) tables.push_back(table_name(relation->range_var));
+    if (relation->node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION)
+      tables.push_back(table_name(relation->vacuum_relation->relation));
+  }
+  return tables;
+}
+
 ColumnType column_type(const PgQuery__TypeName& type) {
   ColumnType column{last_name(type.n_names, type.names), {}, type.n_array_bounds > 0};
   for (std::size_t i = 0; i < type.n_typmods; ++i) {
@@ -48,6 +63,21 @@ ColumnType column_type(const PgQuery__TypeName& type) {
     column.modifiers.push_back(whole_number ? modifier->a_const->ival->ival : -1);
   }
   return column;
+}
+
+std::vector<const PgQuery__Constraint*> constraints_of(const PgQuery__ColumnDef& column) {
+  std::vector<const PgQuery__Constraint*> constraints;
+  for (std::size_t i = 0; i < column.n_constraints; ++i)
+    if (column.constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
+      constraints.push_back(column.constraints[i]->constraint);
+  return constraints;
+}
+
+const PgQuery__Node* default_of(const PgQuery__ColumnDef& column) {
+  if (column.raw_default) return column.raw_default;
+  for (const auto* constraint : constraints_of(column))
+    if (constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT) return constraint->raw_expr;
+  return nullptr;
 }
 
 void each_function_call(const PgQuery__Node* node, const std::function<void(const PgQuery__FuncCall&)>& visit) {
@@ -65,6 +95,42 @@ std::optional<std::string> not_null_checked_column(const PgQuery__Node* expressi
     return std::nullopt;
   const PgQuery__ColumnRef& column = *test.arg->column_ref;
   return last_name(column.n_fields, column.fields);
+}
+
+void each_alter_table_command(const PgQuery__Node& statement,
+                              const std::function<void(const PgQuery__AlterTableCmd&, const std::string&)>& visit) {
+  if (statement.node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) return;
+  const PgQuery__AlterTableStmt& alter = *statement.alter_table_stmt;
+  if (alter.objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) return;
+  const std::string table = table_name(alter.relation);
+  for (std::size_t i = 0; i < alter.n_cmds; ++i)
+    if (alter.cmds[i]->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) visit(*alter.cmds[i]->alter_table_cmd, table);
+}
+
+const PgQuery__Constraint* added_constraint(const PgQuery__AlterTableCmd& command) {
+  if (command.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint || !command.def ||
+      command.def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
+    return nullptr;
+  return command.def->constraint;
+}
+
+const PgQuery__ColumnDef* column_definition(const PgQuery__AlterTableCmd& command) {
+  if (!command.def || command.def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) return nullptr;
+  return command.def->column_def;
+}
+
+std::optional<std::string> option_named(std::size_t count, PgQuery__Node* const* options, std::string_view name) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const PgQuery__Node* option = options[i];
+    if (option->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || !option->def_elem->defname ||
+        std::string_view(option->def_elem->defname) != name)
+      continue;
+    const PgQuery__Node* value = option->def_elem->arg;
+    if (value && value->node_case == PG_QUERY__NODE__NODE_BOOLEAN) return value->boolean->boolval ? "true" : "false";
+    if (value && value->node_case == PG_QUERY__NODE__NODE_INTEGER) return value->integer->ival ? "true" : "false";
+    return string_of(value);
+  }
+  return std::nullopt;
 }
 
 }  // namespace dbinit::lint

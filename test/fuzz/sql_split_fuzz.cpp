@@ -20,9 +20,9 @@
 // a text with one is judged by the parser's own split
 // (pg_query_split_with_parser) instead.
 //
-// Built twice: fuzz_sql_split with Debian 12's libpg_query (PostgreSQL 15)
-// and fuzz_sql_split_pg17 with libpg_query 17 (scripts/libpg-query-17).
-// Both judge the same splitter, whose rules do not depend on the version.
+// The judge is libpg_query 17 (scripts/libpg-query-17), the parser
+// dbinit-lint reads migrations with: the scanner of the newest server
+// dbinit targets, whose rules for where a statement ends are those of 15.
 #include <pg_query.h>
 
 #include <algorithm>

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE lint_command
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -66,9 +67,82 @@ BOOST_AUTO_TEST_CASE(a_file_the_parser_refuses_and_bad_options_exit_2) {
   BOOST_TEST(result.exit_code == 2, describe(result));
   result = run_program(build_dir / "dbinit-lint", {"--no-such-option"}, {});
   BOOST_TEST(result.exit_code == 2, describe(result));
-  BOOST_TEST(contains(result.err, "unknown argument '--no-such-option'"), describe(result));
+  BOOST_TEST(result.err == "dbinit lint: unknown option '--no-such-option'; usage: dbinit-lint [--format "
+                           "text|json|github] PATH... (see dbinit-lint --help)\n",
+             describe(result));
+  for (const auto& bad : std::vector<std::vector<std::string>>{
+           {}, {"--format", "xml", dir_of("clean")}, {"--format"}, {dir_of("no-such-set")}}) {
+    result = run_program(build_dir / "dbinit-lint", bad, {});
+    BOOST_TEST(result.exit_code == 2, describe(result));
+    BOOST_TEST(std::count(result.err.begin(), result.err.end(), '\n') == 1, describe(result));
+    BOOST_TEST(result.out.empty(), describe(result));
+  }
   result = run_dbinit({"lint", "--migrations-dir", dir_of("no-such-set")});
   BOOST_TEST(result.exit_code == 2, describe(result));
+  result = run_dbinit({"lint", "--migrations-dir", dir_of("clean"), dir_of("findings")});
+  BOOST_TEST(result.exit_code == 2, describe(result));
+  BOOST_TEST(result.err == "dbinit: dbinit lint reads either --migrations-dir DIR or the files and directories named, "
+                           "not both\n",
+             describe(result));
+}
+
+BOOST_AUTO_TEST_CASE(help_is_exit_0_from_either_program) {
+  for (const auto& result : {run_program(build_dir / "dbinit-lint", {"--help"}, {}), run_dbinit({"lint", "--help"})}) {
+    BOOST_TEST(result.exit_code == 0, describe(result));
+    BOOST_TEST(result.out.starts_with("Usage: dbinit-lint [OPTIONS] PATH..."), describe(result));
+    BOOST_TEST(contains(result.out, "Exit codes: 0 nothing found, 1 findings, 2 "), describe(result));
+  }
+  const auto rules = run_program(build_dir / "dbinit-lint", {"--rules"}, {});
+  BOOST_TEST(rules.exit_code == 0, describe(rules));
+  BOOST_TEST(contains(rules.out, "\ndrop-index-not-concurrent: DROP INDEX takes an ACCESS EXCLUSIVE lock on the table"),
+             describe(rules));
+}
+
+// Files and a directory that is not a set: the directory's .sql files in
+// name order, all one sequence, PostgreSQL 16's and 17's syntax read.
+BOOST_AUTO_TEST_CASE(files_and_plain_directories_are_linted_in_order_with_postgresql_17s_grammar) {
+  const std::string plain = dir_of("plain");
+  auto result = run_program(build_dir / "dbinit-lint", {plain}, {});
+  BOOST_TEST(result.exit_code == 1, describe(result));
+  BOOST_TEST(result.out == plain + "/b_report.sql:5: index-not-concurrent: CREATE INDEX blocks every write to notes "
+                               "until the whole index is built; safe way: CREATE INDEX CONCURRENTLY, in a migration "
+                               "of its own that starts with -- dbinit:no-transaction\n",
+             describe(result));
+  BOOST_TEST(result.err == "dbinit lint: 2 of 2 files read, 4 statements, 1 findings\n", describe(result));
+  // The same files, named one by one.
+  result = run_program(build_dir / "dbinit-lint", {plain + "/a_notes.sql", plain + "/b_report.sql"}, {});
+  BOOST_TEST(result.exit_code == 1, describe(result));
+  // One file that creates the table and indexes it: clean.
+  result = run_dbinit({"lint", dir_of("findings") + "/0001_create_notes.up.sql"});
+  BOOST_TEST(result.exit_code == 0, describe(result));
+  BOOST_TEST(contains(result.err, "1 of 1 files read"), describe(result));
+  // A directory of NNNN_name.up.sql files is a set: dbinit's rules apply.
+  result = run_dbinit({"lint", dir_of("findings"), "--format", "text"});
+  BOOST_TEST(result.exit_code == 1, describe(result));
+  BOOST_TEST(result.out.starts_with(dir_of("findings") + "/0002_index_body.up.sql:2: index-not-concurrent: "),
+             describe(result));
+}
+
+BOOST_AUTO_TEST_CASE(json_and_github_formats) {
+  const std::string plain = dir_of("plain");
+  auto result = run_dbinit({"lint", "--format", "json", plain});
+  BOOST_TEST(result.exit_code == 1, describe(result));
+  BOOST_TEST(result.out.starts_with("{\"findings\":[{\"file\":\"" + plain +
+                                    "/b_report.sql\",\"line\":5,\"column\":1,\"rule\":\"index-not-concurrent\","
+                                    "\"subject\":\"notes\",\"message\":\"CREATE INDEX blocks every write to notes "
+                                    "until the whole index is built\",\"safe_way\":"),
+             describe(result));
+  BOOST_TEST(result.out.ends_with("\"exemptions\":[],\"refused_files\":[],\"files_read\":2,\"statements\":4}\n"),
+             describe(result));
+  result = run_program(build_dir / "dbinit-lint", {"--format=github", plain, dir_of("unparsable")}, {});
+  BOOST_TEST(result.exit_code == 2, describe(result));
+  BOOST_TEST(result.out == "::error file=" + dir_of("unparsable") + "/0001_typo.up.sql,line=2,col=7,title=PostgreSQL's "
+                               "parser refuses the file::syntax error at or near \"TABEL\"\n"
+                               "::warning file=" + plain + "/b_report.sql,line=5,col=1,title=dbinit-lint "
+                               "index-not-concurrent::CREATE INDEX blocks every write to notes until the whole index "
+                               "is built; safe way: CREATE INDEX CONCURRENTLY, in a migration of its own that starts "
+                               "with -- dbinit:no-transaction\n",
+             describe(result));
 }
 
 BOOST_AUTO_TEST_CASE(the_products_compiled_in_set_is_lint_clean) {

@@ -139,6 +139,21 @@ BOOST_AUTO_TEST_CASE(version_is_a_command_that_sees_the_options) {
   BOOST_TEST(version.config->migrate.migrations_dir.value_or("") == "db/sql");
 }
 
+BOOST_AUTO_TEST_CASE(lint_passes_on_what_dbinit_does_not_read_itself) {
+  const auto lint = parse_options({"lint", "--format", "github", "db/migrations", "--wait-timeout", "1s", "--rules",
+                                   "--format=json", "x.sql", "--help"},
+                                  {});
+  BOOST_TEST_REQUIRE(lint.config.has_value(), lint.error);
+  BOOST_TEST((lint.config->command == Command::lint));
+  BOOST_TEST(lint.config->command_argv == (std::vector<std::string>{"--format", "github", "db/migrations", "--rules",
+                                                                    "--format=json", "x.sql", "--help"}));
+  BOOST_TEST(lint.config->database.wait_timeout.count() == 1000);
+  const auto dir = parse_options({"lint", "--migrations-dir", "sql"}, {});
+  BOOST_TEST_REQUIRE(dir.config.has_value(), dir.error);
+  BOOST_TEST(dir.config->command_argv.empty());
+  BOOST_TEST(dir.config->migrate.migrations_dir.value_or("") == "sql");
+}
+
 BOOST_AUTO_TEST_CASE(bundle_and_new_take_one_word_and_options_after_it) {
   const auto bundle = parse_options({"bundle", "/app/sql", "--output", "/usr/local/bin/dbinit"}, {});
   BOOST_TEST_REQUIRE(bundle.config.has_value(), bundle.error);

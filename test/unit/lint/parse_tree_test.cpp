@@ -10,7 +10,8 @@ using namespace dbinit::lint;
 
 BOOST_AUTO_TEST_CASE(each_statement_begins_after_the_previous_semicolon_and_is_found_at_its_first_word) {
   const std::string sql = "-- header\nCREATE TABLE t (a int);\n\n/* why */ DROP TABLE t";
-  const auto parsed = parse_sql(sql);
+  auto parsed = parse_sql(sql);
+  scan_sql(sql, std::get<ParsedSql>(parsed));
   const auto& statements = std::get<ParsedSql>(parsed).statements;
   BOOST_TEST_REQUIRE(statements.size() == 2u);
   BOOST_TEST(statements[0].begin == 0u);
@@ -24,7 +25,8 @@ BOOST_AUTO_TEST_CASE(each_statement_begins_after_the_previous_semicolon_and_is_f
 
 BOOST_AUTO_TEST_CASE(comments_are_kept_with_where_they_are_but_not_text_that_looks_like_one) {
   const std::string sql = "-- one\nSELECT '-- not one', $$/* nor this */$$; /* two */";
-  const auto parsed = parse_sql(sql);
+  auto parsed = parse_sql(sql);
+  scan_sql(sql, std::get<ParsedSql>(parsed));
   const auto& comments = std::get<ParsedSql>(parsed).comments;
   BOOST_TEST_REQUIRE(comments.size() == 2u);
   BOOST_TEST(comments[0].text == "-- one");
@@ -44,7 +46,9 @@ BOOST_AUTO_TEST_CASE(a_syntax_error_is_postgresqls_message_at_a_byte_offset) {
 }
 
 BOOST_AUTO_TEST_CASE(a_file_of_comments_alone_has_no_statement) {
-  const auto parsed = parse_sql("-- dbinit:no-transaction\n-- nothing yet\n");
+  const std::string sql = "-- dbinit:no-transaction\n-- nothing yet\n";
+  auto parsed = parse_sql(sql);
+  scan_sql(sql, std::get<ParsedSql>(parsed));
   BOOST_TEST(std::get<ParsedSql>(parsed).statements.empty());
   BOOST_TEST(std::get<ParsedSql>(parsed).comments.size() == 2u);
 }
