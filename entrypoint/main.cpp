@@ -34,7 +34,8 @@ void start_logging(const Config& config, const std::vector<std::string>& warning
 int run_phases(const Config& config, const Phases& phases, StopSignals& stop) {
   // Here, not at start-up: the resident supervisor logs nothing about the
   // database and need not parse its connection strings.
-  for (const auto& secret : database_secrets(config)) log::redactor().add_secret(secret);
+  const DatabaseUrls urls = parse_database_urls(config.database);
+  for (const auto& secret : database_secrets(urls)) log::redactor().add_secret(secret);
   if (!phases.wait) return to_int(ExitCode::ok);  // migrating implies waiting (config/phases.cpp)
   log::start_core();
   // Read and checked before connecting: an unusable set is exit 2, and the
@@ -48,7 +49,7 @@ int run_phases(const Config& config, const Phases& phases, StopSignals& stop) {
     }
     migrations = std::move(loaded.set);
   }
-  WaitOutcome waited = wait_for_database(session_settings(config), stop);
+  WaitOutcome waited = wait_for_database(session_settings(config, urls), stop);
   if (!waited.session) return waited.exit_code;
   if (!phases.migrate) return to_int(ExitCode::ok);
   return run_migrate_phase(*phases.migrate, config.migrate, *migrations, *waited.session);

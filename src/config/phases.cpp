@@ -3,7 +3,6 @@
 #include <cstdlib>
 
 #include "migrate/phase.hpp"
-#include "pg/conninfo.hpp"
 
 namespace dbinit {
 
@@ -30,10 +29,10 @@ Phases phases_for(const Config& config) {
   return phases;
 }
 
-SessionSettings session_settings(const Config& config) {
+SessionSettings session_settings(const Config& config, const DatabaseUrls& urls) {
   const bool migrating = phases_for(config).migrate.has_value();
   SessionSettings settings;
-  settings.target = connection_target(config.database, migrating);
+  settings.target = connection_target(config.database, urls, migrating);
   settings.wait_timeout = config.database.wait_timeout;
   settings.connect_timeout = config.database.connect_timeout;
   settings.backoff = config.database.backoff;
@@ -43,13 +42,11 @@ SessionSettings session_settings(const Config& config) {
   return settings;
 }
 
-std::vector<std::string> database_secrets(const Config& config) {
+std::vector<std::string> database_secrets(const DatabaseUrls& urls) {
   std::vector<std::string> secrets;
-  for (const auto* url : {&config.database.database_url, &config.database.migration_url}) {
-    const auto parsed = parse_conninfo(*url);
-    if (const auto password = parsed.values.find("password"); password != parsed.values.end())
+  for (const ConnInfo* parsed : {&urls.database, &urls.migration})
+    if (const auto password = parsed->values.find("password"); password != parsed->values.end())
       secrets.push_back(password->second);
-  }
   if (const char* password = std::getenv("PGPASSWORD")) secrets.emplace_back(password);
   return secrets;
 }

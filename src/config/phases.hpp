@@ -22,10 +22,10 @@ Phases phases_for(const Config& config);
 // The session the wait phase opens: the migration connection (a Neon pooled
 // host made direct) and the history read when migrating, the app's
 // connection and a trivial query otherwise; one attempt with --skip-wait.
-SessionSettings session_settings(const Config& config);
+SessionSettings session_settings(const Config& config, const DatabaseUrls& urls);
 
 // Every password the run's connections may carry, for redaction: those in
 // the connection strings and PGPASSWORD.
-std::vector<std::string> database_secrets(const Config& config);
+std::vector<std::string> database_secrets(const DatabaseUrls& urls);
 
 }  // namespace dbinit

@@ -86,11 +86,12 @@ UniqueFd set_on_memory_file(const MigrationSet& set, std::string& error) {
 // "3,4": dbinit-lint exempts the tables they create, which do not exist
 // there yet. nullopt, and the exit code, when the database gives no history.
 std::optional<std::string> pending_on_database(const Config& config, const MigrationSet& set, int& exit_code) {
-  for (const auto& secret : database_secrets(config)) log::redactor().add_secret(secret);
+  const DatabaseUrls urls = parse_database_urls(config.database);
+  for (const auto& secret : database_secrets(urls)) log::redactor().add_secret(secret);
   log::init(config.log);
   log::start_core();
   StopSignals stop;  // restores the signal mask when it goes, before exec
-  SessionSettings settings = session_settings(config);
+  SessionSettings settings = session_settings(config, urls);
   settings.first_read_sql = first_read_sql(config.migrate);
   WaitOutcome waited = wait_for_database(std::move(settings), stop);
   if (!waited.session) {
@@ -184,16 +185,24 @@ void warn_of_lint_findings(const std::string& directory) {
   if (!program) return;
   const std::vector<std::string> arguments{*program, "--warnings", "--migrations-dir", directory};
   const auto argv = exec_argv(arguments);
+  // Lint's findings are advice: whatever fails here is said on stderr and
+  // the command goes on.
+  auto skipped = [](const char* attempted, int error) {
+    std::cerr << "dbinit: lint findings skipped: " << attempted << ": " << std::strerror(error) << "\n";
+  };
   posix_spawn_file_actions_t actions;
-  if (posix_spawn_file_actions_init(&actions) != 0) return;
+  if (const int error = posix_spawn_file_actions_init(&actions); error != 0)
+    return skipped("preparing to start dbinit-lint", error);
   // Findings go to stderr: stdout is the command's own answer (the paths new wrote).
-  posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+  int failed = posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
   pid_t child = -1;
-  const int failed = posix_spawn(&child, program->c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (failed != 0) return;
+  if (failed == 0) failed = posix_spawn(&child, program->c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);  // cannot fail on an initialised object
+  if (failed != 0) return skipped("starting dbinit-lint", failed);
   int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  while (::waitpid(child, &status, 0) < 0) {
+    if (errno == EINTR) continue;
+    return skipped("waiting for dbinit-lint", errno);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <system_error>
+#include <thread>
 
 namespace dbinit {
 
@@ -51,8 +52,11 @@ std::optional<int> StopSignals::sleep(std::chrono::milliseconds duration) {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd watch{fd_.get(), POLLIN, 0};
-    // EINTR only shortens the sleep; the loop recomputes what is left.
-    ::poll(&watch, 1, static_cast<int>(std::min<long long>(left.count(), 60'000)));
+    const auto slice = std::min(left, std::chrono::milliseconds(60'000));
+    // EINTR only shortens the sleep; the loop recomputes what is left. Any
+    // other failure (ENOMEM) must not make the loop spin: the slice is
+    // slept without watching, and a stop is noticed after it.
+    if (::poll(&watch, 1, static_cast<int>(slice.count())) < 0 && errno != EINTR) std::this_thread::sleep_for(slice);
   }
   return received_;
 }

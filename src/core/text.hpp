@@ -5,6 +5,10 @@
 
 namespace dbinit {
 
+// The longest name PostgreSQL keeps (NAMEDATALEN - 1 bytes): it truncates
+// longer identifiers and application names.
+inline constexpr std::size_t postgres_name_limit = 63;
+
 // ASCII lower case (identifiers, units, keywords; never user data).
 std::string lower(std::string_view text);
 

@@ -46,7 +46,12 @@ void emit(Level level, Phase phase, std::string_view message, const Fields& fiel
   // the supervisor and the phases write to the same stderr, and one write
   // of less than PIPE_BUF bytes is never interleaved with another's.
   const std::string line =
-      format_record({utc_timestamp_now(), level, phase, safe_message, clean}, state().settings.format) + '\n';
+      format_record({.timestamp = utc_timestamp_now(),
+                     .level = level,
+                     .phase = phase,
+                     .message = safe_message,
+                     .fields = clean},
+                    state().settings.format) + '\n';
   if (!state().core_ready) {
     write_all(STDERR_FILENO, line);
     return;

@@ -5,6 +5,7 @@
 
 #include "core/duration.hpp"
 #include "log/log.hpp"
+#include "migrate/no_transaction.hpp"
 #include "migrate/run_log.hpp"
 
 namespace dbinit {
@@ -27,6 +28,7 @@ class MigrationRun {
         giving_way_(request.table_lock_backoff, request.seed + 1),
         lock_wait_(request.lock_timeout),
         table_lock_wait_(request.lock_timeout),
+        printed_(database.context().printed),
         started_(database.now()) {}
 
   ApplyOutcome run() {
@@ -38,7 +40,9 @@ class MigrationRun {
       if (next_ == plan_->steps.size()) return finish(ExitCode::ok);
       const Batch batch = next_batch(*plan_, next_, history_, request_.baseline);
       tried_ = true;
-      const BatchOutcome sent = database_.apply(batch, history_.table_exists);
+      const BatchOutcome sent = batch.kind == BatchKind::no_transaction
+                                    ? apply_without_transaction(database_, batch.steps.front(), history_.table_exists, request_)
+                                    : database_.apply(batch, history_.table_exists);
       record(batch, sent.committed);
       if (auto end = follow(batch, sent)) return *end;
     }
@@ -143,15 +147,16 @@ class MigrationRun {
     return true;
   }
 
-  // The steps the server committed, in order: logged, and recorded in the
-  // history this process holds (re-reading it would cost a round trip).
+  // The steps the server committed, in order: logged (unless the messages
+  // were only printed), and recorded in the history this process holds
+  // (re-reading it would cost a round trip).
   void record(const Batch& batch, const std::vector<std::optional<Milliseconds>>& committed) {
     for (std::size_t i = 0; i < committed.size(); ++i) {
       if (batch.kind == BatchKind::baseline) {
-        log_baselined(batch.steps[i]);
+        if (!printed_) log_baselined(batch.steps[i]);
         ++baselined_;
       } else {
-        log_committed(batch.steps[i], committed[i]);
+        if (!printed_) log_committed(batch.steps[i], committed[i]);
         ++applied_;
       }
       record_locally(batch.steps[i]);
@@ -159,7 +164,7 @@ class MigrationRun {
       lock_wait_.acquired();
       table_lock_wait_.acquired();
     }
-    if (batch.kind == BatchKind::one_transaction && committed.size() == batch.steps.size())
+    if (!printed_ && batch.kind == BatchKind::one_transaction && committed.size() == batch.steps.size())
       log_adopted(committed.size());
   }
 
@@ -171,7 +176,13 @@ class MigrationRun {
                                [](const HistoryRow& row, long long wanted) { return row.version < wanted; });
     if (at != rows.end() && at->version == version) at = rows.erase(at);
     if (step.direction == Direction::up)
-      rows.insert(at, {version, step.migration->name, step.migration->checksum, "applied", "now", std::nullopt, ""});
+      rows.insert(at, {.version = version,
+                       .name = step.migration->name,
+                       .checksum = step.migration->checksum,
+                       .state = HistoryState::applied,
+                       .applied_at = "now",
+                       .duration_ms = std::nullopt,
+                       .applied_by = ""});
   }
 
   // A busy lock: name its holder now and then, give up at the lock timeout,
@@ -218,14 +229,20 @@ class MigrationRun {
   }
 
   // A run that tried to change the database (or found nothing to do) ends
-  // with its summary.
+  // with its summary; one that only printed its messages changed nothing.
   ApplyOutcome finish(ExitCode code, std::optional<int> signal = std::nullopt) {
-    if (tried_ || code == ExitCode::ok) {
+    if (!printed_ && (tried_ || code == ExitCode::ok)) {
       const auto newest = history_.rows.empty() ? std::nullopt : std::optional(history_.rows.back().version);
-      log_summary({code, signal, applied_, baselined_, failed_, count_pending(migrations_, history_, request_.plan), newest,
-                   std::chrono::duration_cast<Milliseconds>(database_.now() - started_)});
+      log_summary({.exit_code = code,
+                   .stop_signal = signal,
+                   .applied = applied_,
+                   .baselined = baselined_,
+                   .failed = failed_,
+                   .pending = count_pending(migrations_, history_, request_.plan),
+                   .version = newest,
+                   .elapsed = std::chrono::duration_cast<Milliseconds>(database_.now() - started_)});
     }
-    return {code, signal, applied_};
+    return {.exit_code = code, .stop_signal = signal, .applied = applied_};
   }
 
   MigrationDatabase& database_;
@@ -236,6 +253,7 @@ class MigrationRun {
   BackoffSchedule giving_way_;  // the app's table locks
   LockWait lock_wait_;
   LockWait table_lock_wait_;
+  const bool printed_;  // `dbinit sql`: the messages are printed, not sent
   const Clock::time_point started_;
   std::set<std::string> warned_;
   std::optional<MigrationPlan> plan_;

@@ -23,7 +23,7 @@ struct ApplyRequest {
   // Record the versions up to this one as applied without running them,
   // on a database dbinit never migrated (--baseline).
   std::optional<long long> baseline;
-  Milliseconds lock_timeout{300'000};
+  Milliseconds lock_timeout = default_lock_timeout;
   BackoffPolicy lock_polling = dbinit::lock_polling;
   BackoffPolicy table_lock_backoff = dbinit::table_lock_backoff;
   std::uint64_t seed = 0;  // of the polling jitter

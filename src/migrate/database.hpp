@@ -12,6 +12,7 @@
 #include "core/exit_code.hpp"
 #include "migrate/batch.hpp"
 #include "migrate/history.hpp"
+#include "migrate/messages.hpp"
 #include "migration_set/sql_split.hpp"
 
 namespace dbinit {
@@ -24,14 +25,6 @@ enum class StepResult {
   failed,               // the migration failed (MigrationFailure says what is left)
   stopped,              // a stop signal cancelled it
   connection_lost,      // the connection broke; whether the server committed is for the history to tell
-};
-
-// An index whose build failed or was interrupted: the server keeps it,
-// marked invalid (pg_index.indisvalid), unused by queries yet maintained on
-// every write, and CREATE INDEX IF NOT EXISTS skips it.
-struct InvalidIndex {
-  std::string index;
-  std::string table;
 };
 
 // A migration the server refused: what it said, where in the file, and what
@@ -78,6 +71,22 @@ struct BatchOutcome {
   StepOutcome rest;
 };
 
+// What became of one message sent alone (a no-transaction step's).
+enum class Delivery {
+  answered,         // the server answered: done, or error
+  stopped,          // a stop signal cancelled it
+  connection_lost,  // the connection broke
+};
+
+struct MessageAnswer {
+  Delivery delivery = Delivery::answered;
+  std::optional<StatementError> error{};  // answered with an error
+  std::string connection_error{};         // connection_lost: what libpq said
+  bool settled = false;                 // stopped: the server answered the cancel request
+  bool found = false;  // take_lock: the lock was free; check_recorded: the version is recorded
+  std::vector<InvalidIndex> invalid_indexes{};  // check_invalid_indexes
+};
+
 struct Reread {
   std::optional<History> history;
   std::optional<int> stop_signal;
@@ -88,9 +97,15 @@ class MigrationDatabase {
  public:
   virtual ~MigrationDatabase() = default;
 
-  // Applies a batch (migrate/batch.hpp) under the migration lock; the first
-  // step that does not apply stops it.
+  // What the messages are built from (migrate/messages.hpp).
+  virtual const MessageContext& context() const = 0;
+  // Applies a batch of transactional steps (migrate/batch.hpp) in one
+  // message under the migration lock; the first step that does not apply
+  // stops it.
   virtual BatchOutcome apply(const Batch& batch, bool table_exists) = 0;
+  // Sends one message of a no-transaction step (migrate/no_transaction.hpp
+  // sends them in order) and reads its answer.
+  virtual MessageAnswer send(const NoTransactionMessage& message) = 0;
   // The history, read again; reconnects first when the connection broke.
   virtual Reread reread() = 0;
   // Removes the dirty mark of version; false when it has none.

@@ -1,6 +1,8 @@
 #include "migrate/history.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "core/text.hpp"
 #include "log/log.hpp"
@@ -10,7 +12,7 @@ namespace dbinit {
 namespace {
 
 bool valid_identifier(std::string_view name) {
-  if (name.empty() || name.size() > 63) return false;
+  if (name.empty() || name.size() > postgres_name_limit) return false;
   if (!(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
   for (const char c : name)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$')) return false;
@@ -36,15 +38,26 @@ HistoryTable default_history_table() { return *parse_history_table("dbinit_schem
 
 std::string quote_identifier(std::string_view name) { return "\"" + std::string(name) + "\""; }
 
-bool is_baselined(const HistoryRow& row) { return row.state == "applied" && row.applied_by.starts_with(baselined_prefix); }
+bool is_baselined(const HistoryRow& row) { return row.state == HistoryState::applied && row.applied_by.starts_with(baselined_prefix); }
 
 namespace {
+
+// The columns the history read names (migrate/messages.hpp, read_history_sql).
+constexpr const char* history_columns[] = {"version", "name", "checksum", "state", "applied_at", "duration_ms", "applied_by"};
+
+std::optional<HistoryState> history_state(std::string_view text) {
+  if (text == "applied") return HistoryState::applied;
+  if (text == "dirty") return HistoryState::dirty;
+  return std::nullopt;
+}
 
 // "<row><version_num>ae1027a6acf</version_num></row>..." -> "ae1027a6acf"
 // (several heads joined with ","); nullopt for NULL, no table.
 std::optional<std::string> alembic_revision_of(const PGresult* result) {
-  if (PQresultStatus(result) != PGRES_TUPLES_OK || PQntuples(result) != 1 || PQgetisnull(result, 0, 0)) return std::nullopt;
-  const std::string_view xml = PQgetvalue(result, 0, 0);
+  const Rows rows(result);
+  const auto value = rows.count() == 1 ? rows.value(0, "alembic_revisions") : std::nullopt;
+  if (!value) return std::nullopt;
+  const std::string_view xml = *value;
   constexpr std::string_view open = "<version_num>", close = "</version_num>";
   std::string revisions;
   for (auto at = xml.find(open); at != std::string_view::npos; at = xml.find(open, at)) {
@@ -67,22 +80,30 @@ std::optional<History> parse_history(const std::vector<PgResult>& results, std::
     error = failure->message + " (SQLSTATE " + failure->sqlstate + ")";
     return std::nullopt;
   }
-  if (results.empty() || PQresultStatus(results.back().get()) != PGRES_TUPLES_OK || PQnfields(results.back().get()) != 7) {
+  const Rows rows(results.empty() ? nullptr : results.back().get());
+  const bool readable = !results.empty() && PQresultStatus(results.back().get()) == PGRES_TUPLES_OK &&
+                        std::all_of(std::begin(history_columns), std::end(history_columns),
+                                    [&](const char* column) { return rows.has(column); });
+  if (!readable) {
     error = "unexpected answer to the history query";
     return std::nullopt;
   }
   history.table_exists = true;
-  const PGresult* result = results.back().get();
-  for (int row = 0; row < PQntuples(result); ++row) {
-    HistoryRow entry;
-    entry.version = std::stoll(PQgetvalue(result, row, 0));
-    entry.name = PQgetvalue(result, row, 1);
-    entry.checksum = PQgetvalue(result, row, 2);
-    entry.state = PQgetvalue(result, row, 3);
-    entry.applied_at = PQgetvalue(result, row, 4);
-    if (!PQgetisnull(result, row, 5)) entry.duration_ms = std::stoll(PQgetvalue(result, row, 5));
-    entry.applied_by = PQgetvalue(result, row, 6);
-    history.rows.push_back(std::move(entry));
+  for (int row = 0; row < rows.count(); ++row) {
+    const auto state = history_state(rows.text(row, "state"));
+    if (!state) {
+      error = "version " + rows.text(row, "version") + " has the state '" + rows.text(row, "state") +
+              "'; accepted: applied, dirty";
+      return std::nullopt;
+    }
+    const auto duration = rows.value(row, "duration_ms");
+    history.rows.push_back({.version = std::stoll(rows.text(row, "version")),
+                            .name = rows.text(row, "name"),
+                            .checksum = rows.text(row, "checksum"),
+                            .state = *state,
+                            .applied_at = rows.text(row, "applied_at"),
+                            .duration_ms = duration ? std::optional(std::stoll(std::string(*duration))) : std::nullopt,
+                            .applied_by = rows.text(row, "applied_by")});
   }
   return history;
 }

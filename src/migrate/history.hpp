@@ -28,11 +28,17 @@ HistoryTable default_history_table();  // dbinit_schema_history
 // A name parse_history_table accepted (folded to lower case), quoted for SQL.
 std::string quote_identifier(std::string_view name);
 
+// What the history table's state column says of a version.
+enum class HistoryState {
+  applied,
+  dirty,  // a no-transaction migration began and did not finish: --repair
+};
+
 struct HistoryRow {
   long long version = 0;
   std::string name;
   std::string checksum;
-  std::string state;  // "applied" or "dirty"
+  HistoryState state = HistoryState::applied;
   std::string applied_at;
   std::optional<long long> duration_ms;  // NULL where it is not known
   std::string applied_by;                // "host (dbinit V)", "baselined by host (dbinit V)"

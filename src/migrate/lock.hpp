@@ -35,6 +35,10 @@ inline constexpr std::string_view recorded_already_record_sqlstate = "23505";
 // chose it as a deadlock's victim: rolled back, nothing changed, try again.
 bool is_table_lock_conflict(std::string_view sqlstate);
 
+// --lock-timeout's default: how long dbinit waits for the migration lock,
+// and for the app's table locks to let a migration through.
+inline constexpr Milliseconds default_lock_timeout{300'000};
+
 // Polling a busy lock: short first delays (the holder is usually one quick
 // migration), at most a second apart.
 inline constexpr BackoffPolicy lock_polling{Milliseconds(50), Milliseconds(1'000)};

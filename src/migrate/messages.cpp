@@ -140,10 +140,9 @@ std::string durations_sql(const HistoryTable& table, const std::vector<long long
          "RETURNING recorded.version AS dbinit_version, recorded.duration_ms AS dbinit_duration_ms";
 }
 
-// A baseline's check that this is the database the baselined migrations
-// were made for: at least one of the tables they create exists (DBI03 if
-// none does); nothing when they create none.
-void expect_one_of(MessageText& text, const std::vector<PlanStep>& steps) {
+}  // namespace
+
+std::string baseline_check_sql(const std::vector<PlanStep>& steps) {
   std::string tables, names;
   for (const auto& step : steps)
     for (const auto& statement : split_statements(step.migration->up.sql))
@@ -152,14 +151,15 @@ void expect_one_of(MessageText& text, const std::vector<PlanStep>& steps) {
                   ") IS NOT NULL";
         names += (names.empty() ? "" : ", ") + *table;
       }
-  if (tables.empty()) return;
+  if (tables.empty()) return {};
   const std::string message = "none of the tables that versions " + std::to_string(steps.front().migration->version) +
                               " to " + std::to_string(steps.back().migration->version) + " create exists here (" +
                               names + "): this is not the database they were made for";
-  text.statement("DO $dbinit$ BEGIN IF NOT (" + tables + ") THEN RAISE EXCEPTION USING ERRCODE = '" +
-                 std::string(wrong_database_sqlstate) + "', MESSAGE = " + quote_literal(message) +
-                 "; END IF; END $dbinit$");
+  return "DO $dbinit$ BEGIN IF NOT (" + tables + ") THEN RAISE EXCEPTION USING ERRCODE = '" +
+         std::string(wrong_database_sqlstate) + "', MESSAGE = " + quote_literal(message) + "; END IF; END $dbinit$";
 }
+
+namespace {
 
 // A baseline: in one transaction, under the lock, each version's row as a
 // step going up records it, its file not sent, marked as baselined.
@@ -167,7 +167,7 @@ BatchMessage baseline_message(const MessageContext& context, const Batch& batch,
   MessageText text;
   BatchMessage message;
   open_transaction(text, context, false, create_table_first);
-  expect_one_of(text, batch.steps);
+  if (const std::string check = baseline_check_sql(batch.steps); !check.empty()) text.statement(check);
   MessageContext baselining = context;
   baselining.applied_by_sql = quote_literal(baselined_prefix) + " || " + context.applied_by_sql;
   for (const auto& step : batch.steps) {
@@ -205,7 +205,8 @@ std::string read_history_sql(const HistoryTable& table) {
   // query_to_xml reads alembic_version only when it exists: a plain SELECT
   // would fail on every other database and abort the message.
   return "SELECT CASE WHEN pg_catalog.to_regclass('alembic_version') IS NOT NULL THEN "
-         "pg_catalog.query_to_xml('SELECT version_num FROM alembic_version', false, true, '')::text END;\n"
+         "pg_catalog.query_to_xml('SELECT version_num FROM alembic_version', false, true, '')::text END "
+         "AS alembic_revisions;\n"
          "SELECT version, name, checksum, state, applied_at::text, duration_ms, applied_by FROM " + table.qualified +
          " ORDER BY version";
 }
@@ -255,37 +256,57 @@ std::string end_batch_sql(const HistoryTable& table, bool any_committed, const s
   return text.take_sql();
 }
 
-NoTransactionMessages no_transaction_messages(const MessageContext& context, const Migration& migration,
-                                              bool create_table_first) {
+std::vector<NoTransactionMessage> no_transaction_messages(const MessageContext& context, const Migration& migration,
+                                                         bool create_table_first) {
+  using Kind = NoTransactionMessage::Kind;
   const HistoryTable& table = context.table;
-  NoTransactionMessages messages;
-  messages.take_lock = "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(context.lock_key) + ")";
+  const std::string& file = migration.up.file_name;
+  const std::string version = std::to_string(migration.version);
+  std::vector<NoTransactionMessage> messages;
+  auto add = [&](Kind kind, std::string what, std::string sql) {
+    messages.push_back({.kind = kind, .what = std::move(what), .sql = std::move(sql)});
+    return &messages.back();
+  };
+  add(Kind::take_lock, file + " without a transaction: take the session lock",
+      "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(context.lock_key) + ") AS " +
+          std::string(lock_taken_column));
   if (create_table_first) {
     MessageText text;
     create_table(text, table);
-    messages.create_table = text.take_sql();
+    add(Kind::create_table, "create the history table", text.take_sql());
   }
-  messages.check_recorded = "SELECT 1 FROM " + table.qualified + " WHERE version = " + std::to_string(migration.version);
-  messages.mark_dirty = "INSERT INTO " + table.qualified + " (version, name, checksum, state, applied_by) VALUES (" +
-                        std::to_string(migration.version) + ", " + quote_literal(migration.name) + ", " +
-                        quote_literal(migration.checksum) + ", 'dirty', " + context.applied_by_sql + ")";
+  add(Kind::check_recorded, "is version " + version + " recorded already?",
+      "SELECT 1 FROM " + table.qualified + " WHERE version = " + version);
+  add(Kind::mark_dirty, "mark version " + version + " dirty until it is done",
+      "INSERT INTO " + table.qualified + " (version, name, checksum, state, applied_by) VALUES (" + version + ", " +
+          quote_literal(migration.name) + ", " + quote_literal(migration.checksum) + ", 'dirty', " +
+          context.applied_by_sql + ")");
+  const std::string check_invalid = invalid_indexes_sql(migration);
   // The session's lock_timeout is sent only when it changes, not before
   // every statement; the first statement always sets it.
   std::optional<Milliseconds> session_limit;
+  std::size_t number = 0;
   for (const auto& statement : split_statements(migration.up.sql)) {
-    NoTransactionMessages::Statement sent;
-    sent.text = statement.text;
-    sent.offset = statement.offset;
-    sent.gives_way = context.table_lock_timeout.count() > 0 && !contains_word(statement.text, "concurrently");
-    const Milliseconds limit = sent.gives_way ? context.table_lock_timeout : Milliseconds(0);
-    if (session_limit != limit) sent.set_lock_timeout = "SET lock_timeout = " + std::to_string(limit.count());
+    // A CONCURRENTLY statement waits as long as it needs (giving up half-way
+    // would leave an invalid index); any other gives way to the app's table
+    // locks as a transactional migration does.
+    const bool gives_way = context.table_lock_timeout.count() > 0 && !contains_word(statement.text, "concurrently");
+    const Milliseconds limit = gives_way ? context.table_lock_timeout : Milliseconds(0);
+    if (session_limit != limit)
+      add(Kind::set_lock_timeout, "the next statement's table lock limit",
+          "SET lock_timeout = " + std::to_string(limit.count()));
     session_limit = limit;
-    sent.builds_index = index_build(statement.text).has_value();
-    messages.statements.push_back(sent);
+    auto* sent = add(Kind::statement, "statement " + std::to_string(++number) + " of " + file, std::string(statement.text));
+    sent->offset = statement.offset;
+    sent->gives_way = gives_way;
+    if (index_build(statement.text))
+      add(Kind::check_invalid_indexes, "did an index build leave an invalid index?", check_invalid);
   }
-  messages.check_invalid_indexes = invalid_indexes_sql(migration);
-  messages.reset_lock_timeout = "RESET lock_timeout";
-  messages.release_lock = "SELECT pg_catalog.pg_advisory_unlock(" + std::to_string(context.lock_key) + ")";
+  add(Kind::reset_lock_timeout, "the server's table lock limit again", "RESET lock_timeout");
+  // Its duration is known once the statements are done: mark_applied_sql then.
+  add(Kind::mark_applied, "mark version " + version + " applied", "");
+  add(Kind::release_lock, "release the session lock",
+      "SELECT pg_catalog.pg_advisory_unlock(" + std::to_string(context.lock_key) + ")");
   return messages;
 }
 
@@ -315,9 +336,9 @@ std::string invalid_indexes_sql(const Migration& migration) {
                   : "i.indrelid IN (SELECT named.oid FROM named UNION SELECT x.indrelid FROM pg_catalog.pg_index x "
                     "JOIN named ON x.indexrelid = named.oid)";
   return "WITH named AS (SELECT pg_catalog.to_regclass(name) AS oid FROM pg_catalog.unnest(ARRAY[" + names +
-         "]::text[]) AS name) SELECT i.indexrelid::regclass::text, i.indrelid::regclass::text "
+         "]::text[]) AS name) SELECT i.indexrelid::regclass::text AS index_name, i.indrelid::regclass::text AS table_name "
          "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-         "WHERE NOT i.indisvalid AND c.relkind = 'i' AND " + tables + " ORDER BY 1";
+         "WHERE NOT i.indisvalid AND c.relkind = 'i' AND " + tables + " ORDER BY index_name";
 }
 
 std::string repair_sql(const HistoryTable& table, long long version) {
@@ -326,17 +347,18 @@ std::string repair_sql(const HistoryTable& table, long long version) {
 
 std::string lock_holder_sql(std::int64_t key) {
   const auto bits = static_cast<std::uint64_t>(key);
-  return "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), "
-         "coalesce(extract(epoch FROM now() - coalesce(a.xact_start, a.backend_start))::integer, 0) "
+  return "SELECT a.pid, coalesce(a.application_name, '') AS application_name, "
+         "coalesce(host(a.client_addr), 'local') AS client, "
+         "coalesce(extract(epoch FROM now() - coalesce(a.xact_start, a.backend_start))::integer, 0) AS seconds "
          "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
          "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " + std::to_string(bits >> 32) +
          " AND l.objid = " + std::to_string(bits & 0xFFFFFFFFu) + " AND l.objsubid = 1";
 }
 
 std::string table_lock_holders_sql() {
-  return "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''), "
-         "coalesce(extract(epoch FROM now() - a.xact_start)::integer, 0), "
-         "string_agg(DISTINCT c.relname, ',' ORDER BY c.relname) "
+  return "SELECT a.pid, coalesce(a.application_name, '') AS application_name, coalesce(a.state, '') AS state, "
+         "coalesce(extract(epoch FROM now() - a.xact_start)::integer, 0) AS seconds, "
+         "string_agg(DISTINCT c.relname, ',' ORDER BY c.relname) AS tables "
          "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
          "JOIN pg_catalog.pg_class c ON c.oid = l.relation "
          "WHERE l.granted AND l.pid <> pg_catalog.pg_backend_pid() AND l.database = "

@@ -28,6 +28,7 @@ struct MessageContext {
   std::int64_t lock_key = 0;
   std::string applied_by_sql;       // quote_literal(applied_by()) or :'applied_by'
   Milliseconds table_lock_timeout;  // --ddl-lock-timeout; zero: no limit
+  bool printed = false;             // `dbinit sql`: what only the run knows is a placeholder
 };
 
 // What a baseline's check raises when none of the tables its migrations
@@ -75,37 +76,54 @@ BatchMessage batch_message(const MessageContext& context, const Batch& batch, bo
 // went up (committed_up; their last one's end is not known).
 std::string end_batch_sql(const HistoryTable& table, bool any_committed, const std::vector<long long>& committed_up);
 
-// The messages of a no-transaction migration, in the order they are sent.
-struct NoTransactionMessages {
-  std::string take_lock;     // session lock: answers t or f
-  std::string create_table;  // empty when the history table exists
-  std::string check_recorded;  // answers a row when another replica recorded the version
-  std::string mark_dirty;
-  struct Statement {
-    std::string set_lock_timeout;  // sent just before, when the limit changes; else empty
-    std::string_view text;         // of the file, without its semicolon
-    std::size_t offset = 0;        // in the file, in bytes
-    // A CONCURRENTLY statement waits as long as it needs (giving up half-way
-    // would leave an invalid index); any other gives way to the app's table
-    // locks as a transactional migration does.
-    bool gives_way = false;
-    // It builds or rebuilds an index: check_invalid_indexes follows it.
-    bool builds_index = false;
+// One message of a no-transaction migration.
+struct NoTransactionMessage {
+  enum class Kind {
+    take_lock,              // the session lock: answers lock_taken_column, t or f
+    create_table,           // the history table, when it does not exist yet
+    check_recorded,         // answers a row when another replica recorded the version
+    mark_dirty,
+    set_lock_timeout,       // before a statement whose table lock limit differs from the last one's
+    statement,              // one of the file's, alone
+    check_invalid_indexes,  // after a statement that builds an index: invalid_indexes_sql
+    reset_lock_timeout,
+    mark_applied,           // sql empty: its duration is the run's (mark_applied_sql)
+    release_lock,
   };
-  std::vector<Statement> statements;
-  // The invalid indexes on the tables the migration's index statements
-  // name (invalid_indexes_sql); empty when it builds no index.
-  std::string check_invalid_indexes;
-  std::string reset_lock_timeout;
-  std::string release_lock;
+  Kind kind;
+  std::string what;  // what it does, as `dbinit sql` heads it
+  std::string sql;
+  // A statement's place in the file, in bytes, and whether it gives way to
+  // the app's table locks (a CONCURRENTLY statement waits as long as it
+  // needs: giving up half-way would leave an invalid index).
+  std::size_t offset = 0;
+  bool gives_way = false;
 };
-NoTransactionMessages no_transaction_messages(const MessageContext& context, const Migration& migration,
-                                              bool create_table);
+inline constexpr std::string_view lock_taken_column = "dbinit_locked";
+
+// The messages of a no-transaction migration, in the order they are sent:
+// the one place that knows it. The run (migrate/no_transaction.hpp) sends
+// them through the database seam, which `dbinit sql` prints.
+std::vector<NoTransactionMessage> no_transaction_messages(const MessageContext& context, const Migration& migration,
+                                                         bool create_table);
 // duration: nullopt prints duration_placeholder.
 std::string mark_applied_sql(const HistoryTable& table, const Migration& migration,
                              std::optional<Milliseconds> duration);
 
-// The invalid indexes (index, table) on the tables that the migration's
+// A baseline's check that this is the database its migrations were made
+// for: one of the tables they create exists, or it raises
+// wrong_database_sqlstate. Empty when they create none. It only reads.
+std::string baseline_check_sql(const std::vector<PlanStep>& steps);
+
+// An index whose build failed or was interrupted: the server keeps it,
+// marked invalid (pg_index.indisvalid), unused by queries yet maintained on
+// every write, and CREATE INDEX IF NOT EXISTS skips it.
+struct InvalidIndex {
+  std::string index;
+  std::string table;
+};
+
+// The invalid indexes (columns index_name, table_name) on the tables that the migration's
 // index statements name (migration_set/statement_targets.hpp), or on every table
 // when one of them rebuilds a whole schema or database; empty when it
 // builds no index. Partitioned indexes are left out: one is invalid by
@@ -114,10 +132,11 @@ std::string invalid_indexes_sql(const Migration& migration);
 
 // `dbinit migrate --repair V`: removes the dirty mark of V.
 std::string repair_sql(const HistoryTable& table, long long version);
-// Who holds the migration lock: pid, application_name, client address, seconds held.
+// Who holds the migration lock: columns pid, application_name, client (its address), seconds (held).
 std::string lock_holder_sql(std::int64_t key);
 // The other sessions that hold locks on the database's own tables, longest
 // open transaction first: whom a migration's table lock waited for.
+// Columns pid, application_name, state, seconds (in a transaction), tables.
 std::string table_lock_holders_sql();
 
 // "host (dbinit 0.1.0)": who applied a migration, for its history row.

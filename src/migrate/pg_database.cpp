@@ -1,11 +1,8 @@
 #include "migrate/pg_database.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <unordered_map>
 
-#include "core/backoff.hpp"
-#include "core/duration.hpp"
 #include "log/log.hpp"
 #include "migrate/error_location.hpp"
 #include "migrate/lock.hpp"
@@ -16,6 +13,9 @@ namespace {
 
 constexpr auto phase = log::Phase::migrate;
 
+// How long the questions asked only for the log (who holds a lock) may take.
+constexpr Milliseconds log_question_timeout{5'000};
+
 using Durations = std::unordered_map<long long, std::optional<Milliseconds>>;  // by version; a batch may hold thousands
 
 // The durations the server measured: every (dbinit_version,
@@ -23,13 +23,13 @@ using Durations = std::unordered_map<long long, std::optional<Milliseconds>>;  /
 Durations durations_in(const std::vector<PgResult>& results) {
   Durations durations;
   for (const auto& owned : results) {
-    const PGresult* result = owned.get();
-    if (PQresultStatus(result) != PGRES_TUPLES_OK || PQnfields(result) != 2 ||
-        std::string_view(PQfname(result, 0)) != "dbinit_version")
-      continue;
-    for (int row = 0; row < PQntuples(result); ++row)
-      durations[std::atoll(PQgetvalue(result, row, 0))] =
-          PQgetisnull(result, row, 1) ? std::nullopt : std::optional(Milliseconds(std::atoll(PQgetvalue(result, row, 1))));
+    const Rows rows(owned.get());
+    if (!rows.has("dbinit_version")) continue;
+    for (int row = 0; row < rows.count(); ++row) {
+      const auto duration = rows.value(row, "dbinit_duration_ms");
+      durations[std::stoll(rows.text(row, "dbinit_version"))] =
+          duration ? std::optional(Milliseconds(std::stoll(std::string(*duration)))) : std::nullopt;
+    }
   }
   return durations;
 }
@@ -45,15 +45,10 @@ bool is_commit(const PgResult& result) {
 
 }  // namespace
 
-PgMigrationDatabase::PgMigrationDatabase(Session& session, MessageContext context, Milliseconds lock_timeout)
-    : session_(session), context_(std::move(context)), lock_timeout_(lock_timeout) {}
+PgMigrationDatabase::PgMigrationDatabase(Session& session, MessageContext context)
+    : session_(session), context_(std::move(context)) {}
 
-BatchOutcome PgMigrationDatabase::apply(const Batch& batch, bool table_exists) {
-  return batch.kind == BatchKind::no_transaction ? apply_without_transaction(batch.steps.front(), table_exists)
-                                                 : send_batch(batch, table_exists);
-}
-
-QueryOutcome PgMigrationDatabase::send(std::string_view sql) {
+QueryOutcome PgMigrationDatabase::query(std::string_view sql) {
   return run_query(session_.connection(), sql, std::nullopt, session_.stop());
 }
 
@@ -79,18 +74,21 @@ StepOutcome PgMigrationDatabase::step_error(const std::string& file, const State
   if (is_table_lock_conflict(error.sqlstate)) return {StepResult::table_lock_conflict, file + ": " + error.message};
   // Any other error fails the step: its file's, or a baseline's check
   // (wrong_database_sqlstate), whose message says what it found.
-  MigrationFailure failure;
-  failure.file = file;
-  failure.message = error.message;
-  failure.sqlstate = error.sqlstate;
-  failure.detail = error.detail;
-  failure.at = at;
-  return StepOutcome::failed_with(std::move(failure));
+  return StepOutcome::failed_with({.file = file,
+                                   .message = error.message,
+                                   .sqlstate = error.sqlstate,
+                                   .detail = error.detail,
+                                   .at = at,
+                                   .rolled_back = true,
+                                   .statements_completed = 0,
+                                   .left_dirty = false,
+                                   .invalid_indexes = {}});
 }
 
-BatchOutcome PgMigrationDatabase::send_batch(const Batch& batch, bool table_exists) {
+// One message for the whole batch, one round trip.
+BatchOutcome PgMigrationDatabase::apply(const Batch& batch, bool table_exists) {
   const BatchMessage message = batch_message(context_, batch, !table_exists);
-  const QueryOutcome outcome = send(message.sql);
+  const QueryOutcome outcome = query(message.sql);
   // A COMMIT answers each transaction block the server committed: one per
   // step, or one for a whole adoption (migration files hold no transaction
   // control: migration_set/set.hpp).
@@ -119,7 +117,7 @@ void PgMigrationDatabase::end_batch(const Batch& batch, BatchOutcome& sent) {
   std::vector<long long> committed_up;
   for (std::size_t i = 0; i < sent.committed.size(); ++i)
     if (batch.steps[i].direction == Direction::up) committed_up.push_back(batch.steps[i].migration->version);
-  const QueryOutcome ended = send(end_batch_sql(context_.table, !sent.committed.empty(), committed_up));
+  const QueryOutcome ended = query(end_batch_sql(context_.table, !sent.committed.empty(), committed_up));
   if (ended.status != IoStatus::ready) {
     interrupted(ended);  // the next message finds out, or a stop ends the run anyway
   } else if (auto problem = first_error(ended.results)) {
@@ -132,109 +130,38 @@ void PgMigrationDatabase::end_batch(const Batch& batch, BatchOutcome& sent) {
   }
 }
 
-// A -- dbinit:no-transaction migration: a session lock, a dirty mark first,
-// then each statement alone (CREATE INDEX CONCURRENTLY refuses anything else).
-BatchOutcome PgMigrationDatabase::apply_without_transaction(const PlanStep& step, bool table_exists) {
-  const Migration& migration = *step.migration;
-  const std::string& file = migration.up.file_name;
-  const NoTransactionMessages messages = no_transaction_messages(context_, migration, !table_exists);
-  BatchOutcome sent;
-  bool dirty = false;
-  std::size_t completed = 0;  // of the file's statements
-  std::vector<PgResult> answer;
-  // Sends one bookkeeping message; the outcome that ends the step when it did not succeed.
-  auto bookkeeping = [&](const std::string& sql) -> std::optional<StepOutcome> {
-    QueryOutcome outcome = send(sql);
-    if (outcome.status != IoStatus::ready) return interrupted(outcome);
-    if (auto error = first_error(outcome.results)) {
-      return StepOutcome::failed_with({file, "the history bookkeeping failed: " + error->message, error->sqlstate,
-                                       error->detail, std::nullopt, false, completed, dirty, {}});
-    }
-    answer = std::move(outcome.results);
-    return std::nullopt;
-  };
-  if (auto end = bookkeeping(messages.take_lock)) {
-    sent.rest = *end;
-    return sent;
+MessageAnswer PgMigrationDatabase::send(const NoTransactionMessage& message) {
+  const QueryOutcome outcome = query(message.sql);
+  if (outcome.status == IoStatus::stopped) return {.delivery = Delivery::stopped, .settled = outcome.settled};
+  if (outcome.status != IoStatus::ready) {
+    broken_ = true;
+    return {.delivery = Delivery::connection_lost, .connection_error = outcome.error};
   }
-  if (std::string_view(PQgetvalue(answer.back().get(), 0, 0)) != "t") {
-    sent.rest = StepOutcome(StepResult::lock_busy);
-    return sent;
+  MessageAnswer answer{.error = first_error(outcome.results)};
+  if (answer.error || outcome.results.empty()) return answer;
+  const Rows rows(outcome.results.back().get());
+  switch (message.kind) {
+    case NoTransactionMessage::Kind::take_lock:
+      answer.found = rows.text(0, std::string(lock_taken_column).c_str()) == "t";
+      break;
+    case NoTransactionMessage::Kind::check_recorded:
+      answer.found = rows.count() > 0;
+      break;
+    case NoTransactionMessage::Kind::check_invalid_indexes:
+      for (int row = 0; row < rows.count(); ++row)
+        answer.invalid_indexes.push_back({.index = rows.text(row, "index_name"), .table = rows.text(row, "table_name")});
+      break;
+    default:
+      break;
   }
-  // From here on the session lock is held; release it on every way out that
-  // keeps the connection (a closed connection releases it by itself).
-  auto release = [&](StepOutcome rest) {
-    if (rest.result != StepResult::connection_lost && rest.result != StepResult::stopped) send(messages.release_lock);
-    sent.rest = std::move(rest);
-    return sent;
-  };
-  if (!messages.create_table.empty())
-    if (auto end = bookkeeping(messages.create_table)) return release(*end);
-  if (auto end = bookkeeping(messages.check_recorded)) return release(*end);
-  if (PQntuples(answer.back().get()) > 0) return release(StepOutcome(StepResult::applied_elsewhere));
-  if (auto end = bookkeeping(messages.mark_dirty)) return release(*end);
-  dirty = true;
-
-  const auto start = Clock::now();
-  for (const auto& statement : messages.statements) {
-    if (!statement.set_lock_timeout.empty())
-      if (auto end = bookkeeping(statement.set_lock_timeout)) return release(*end);
-    const QueryOutcome outcome = send_giving_way(statement.text, statement.gives_way, file);
-    if (outcome.status != IoStatus::ready) {
-      // Each statement commits alone: the dirty mark, not one answer, tells.
-      StepOutcome rest = interrupted(outcome);
-      rest.settled = false;
-      rest.left_dirty = true;
-      return release(rest);
-    }
-    const auto at = [&](std::optional<int> position) {
-      return locate_in_statement(migration.up.sql, statement.offset, statement.text, position);
-    };
-    const auto error = first_error(outcome.results);
-    if (!error) ++completed;
-    // A failed or interrupted build leaves its index behind, invalid; one
-    // that IF NOT EXISTS skipped because such an index exists succeeds, and
-    // the index stays invalid. Neither may pass for applied.
-    std::vector<InvalidIndex> invalid;
-    if (statement.builds_index) invalid = find_invalid_indexes(messages.check_invalid_indexes).value_or(invalid);
-    if (error) {
-      MigrationFailure failure{file,  error->message, error->sqlstate, error->detail, at(error->position),
-                               false, completed,      true,            std::move(invalid)};
-      return release(StepOutcome::failed_with(std::move(failure)));
-    }
-    if (!invalid.empty()) {
-      MigrationFailure failure{file, "the statement left an invalid index (a build that failed or was interrupted "
-                                     "made it; IF NOT EXISTS does not build it again)",
-                               "", "", at(std::nullopt), false, completed, true, std::move(invalid)};
-      return release(StepOutcome::failed_with(std::move(failure)));
-    }
-  }
-  const auto duration = since(start);
-  if (auto end = bookkeeping(messages.reset_lock_timeout)) return release(*end);
-  if (auto end = bookkeeping(mark_applied_sql(context_.table, migration, duration))) return release(*end);
-  sent.committed.push_back(duration);
-  return release(StepOutcome(StepResult::applied));
-}
-
-QueryOutcome PgMigrationDatabase::send_giving_way(std::string_view statement, bool gives_way, const std::string& file) {
-  BackoffSchedule backoff(table_lock_backoff, random_seed());
-  const auto deadline = Clock::now() + lock_timeout_;
-  for (;;) {
-    QueryOutcome outcome = send(statement);
-    const auto error = outcome.status == IoStatus::ready ? first_error(outcome.results) : std::nullopt;
-    if (!gives_way || !error || !is_table_lock_conflict(error->sqlstate) || Clock::now() >= deadline) return outcome;
-    const auto delay = std::min(backoff.next(), std::chrono::ceil<Milliseconds>(deadline - Clock::now()));
-    log::warn(phase, "a statement of " + file + " gave way to a table lock; trying it again",
-              {{"error", error->message}, {"holders", table_lock_holders()}, {"retry_in", format_duration(delay)}});
-    if (session_.stop().sleep(delay)) return {IoStatus::stopped, {}, {}};
-  }
+  return answer;
 }
 
 Reread PgMigrationDatabase::reread() {
   Reread reread;
   std::vector<PgResult> results;
   if (!broken_) {
-    auto outcome = send(read_history_sql(context_.table));
+    auto outcome = query(read_history_sql(context_.table));
     if (outcome.status == IoStatus::stopped) {
       reread.stop_signal = session_.stop().received();
       return reread;
@@ -262,7 +189,7 @@ Reread PgMigrationDatabase::reread() {
 }
 
 bool PgMigrationDatabase::repair(long long version) {
-  auto repaired = send(repair_sql(context_.table, version));
+  auto repaired = query(repair_sql(context_.table, version));
   return repaired.status == IoStatus::ready && !first_error(repaired.results) && !repaired.results.empty() &&
          std::string_view(PQcmdTuples(repaired.results.back().get())) == "1";
 }
@@ -270,41 +197,34 @@ bool PgMigrationDatabase::repair(long long version) {
 std::optional<std::vector<InvalidIndex>> PgMigrationDatabase::invalid_indexes(const Migration& migration) {
   const std::string check = invalid_indexes_sql(migration);
   if (check.empty()) return std::vector<InvalidIndex>{};
-  return find_invalid_indexes(check);
-}
-
-std::optional<std::vector<InvalidIndex>> PgMigrationDatabase::find_invalid_indexes(const std::string& check_sql) {
-  const QueryOutcome outcome = send(check_sql);
-  if (outcome.status != IoStatus::ready || first_error(outcome.results) || outcome.results.empty()) return std::nullopt;
-  std::vector<InvalidIndex> found;
-  const PGresult* rows = outcome.results.back().get();
-  for (int row = 0; row < PQntuples(rows); ++row) found.push_back({PQgetvalue(rows, row, 0), PQgetvalue(rows, row, 1)});
-  return found;
+  const MessageAnswer answer = send({.kind = NoTransactionMessage::Kind::check_invalid_indexes, .what = {}, .sql = check});
+  if (answer.delivery != Delivery::answered || answer.error) return std::nullopt;
+  return answer.invalid_indexes;
 }
 
 std::string PgMigrationDatabase::lock_holder() {
-  auto outcome = run_query(session_.connection(), lock_holder_sql(context_.lock_key), Clock::now() + Milliseconds(5'000),
-                           session_.stop());
-  if (outcome.status != IoStatus::ready || first_error(outcome.results) || outcome.results.empty() ||
-      PQntuples(outcome.results.back().get()) == 0)
+  auto outcome = run_query(session_.connection(), lock_holder_sql(context_.lock_key),
+                           Clock::now() + log_question_timeout, session_.stop());
+  if (outcome.status != IoStatus::ready || first_error(outcome.results) || outcome.results.empty())
     return "unknown (it may have just finished)";
-  const PGresult* row = outcome.results.back().get();
-  return "pid " + std::string(PQgetvalue(row, 0, 0)) + " application_name=" + PQgetvalue(row, 0, 1) +
-         " client=" + PQgetvalue(row, 0, 2) + " for " + PQgetvalue(row, 0, 3) + "s";
+  const Rows rows(outcome.results.back().get());
+  if (rows.count() == 0) return "unknown (it may have just finished)";
+  return "pid " + rows.text(0, "pid") + " application_name=" + rows.text(0, "application_name") +
+         " client=" + rows.text(0, "client") + " for " + rows.text(0, "seconds") + "s";
 }
 
 std::string PgMigrationDatabase::table_lock_holders() {
-  auto outcome = run_query(session_.connection(), table_lock_holders_sql(), Clock::now() + Milliseconds(5'000),
+  auto outcome = run_query(session_.connection(), table_lock_holders_sql(), Clock::now() + log_question_timeout,
                            session_.stop());
-  if (outcome.status != IoStatus::ready || first_error(outcome.results) || outcome.results.empty() ||
-      PQntuples(outcome.results.back().get()) == 0)
+  if (outcome.status != IoStatus::ready || first_error(outcome.results) || outcome.results.empty())
     return "none found (the lock may have just been released)";
-  const PGresult* rows = outcome.results.back().get();
+  const Rows rows(outcome.results.back().get());
+  if (rows.count() == 0) return "none found (the lock may have just been released)";
   std::string text;
-  for (int row = 0; row < PQntuples(rows); ++row) {
+  for (int row = 0; row < rows.count(); ++row) {
     if (!text.empty()) text += "; ";
-    text += "pid " + std::string(PQgetvalue(rows, row, 0)) + " application_name=" + PQgetvalue(rows, row, 1) + " " +
-            PQgetvalue(rows, row, 2) + " for " + PQgetvalue(rows, row, 3) + "s on " + PQgetvalue(rows, row, 4);
+    text += "pid " + rows.text(row, "pid") + " application_name=" + rows.text(row, "application_name") + " " +
+            rows.text(row, "state") + " for " + rows.text(row, "seconds") + "s on " + rows.text(row, "tables");
   }
   return text;
 }

@@ -5,16 +5,35 @@
 #include "core/backoff.hpp"
 #include "log/log.hpp"
 #include "migrate/apply.hpp"
-#include "migrate/pg_database.hpp"
 #include "migrate/messages.hpp"
+#include "migrate/pg_database.hpp"
+#include "migrate/printing_database.hpp"
 #include "migrate/reports.hpp"
 
 namespace dbinit {
 
 namespace {
 
-MessageContext message_context(const MigrateSettings& settings, std::string applied_by_sql) {
-  return {settings.history_table, lock_key(settings.history_table), std::move(applied_by_sql), settings.table_lock_timeout};
+MessageContext message_context(const MigrateSettings& settings, bool printed) {
+  return {.table = settings.history_table,
+          .lock_key = lock_key(settings.history_table),
+          .applied_by_sql = printed ? std::string(applied_by_placeholder) : quote_literal(applied_by()),
+          .table_lock_timeout = settings.table_lock_timeout,
+          .printed = printed};
+}
+
+ApplyRequest apply_request(const MigrateSettings& settings) {
+  return {.plan = {.target = settings.target, .strict = settings.strict},
+          .repair = settings.repair,
+          .baseline = settings.baseline,
+          .lock_timeout = settings.lock_timeout,
+          .lock_polling = lock_polling,
+          .table_lock_backoff = table_lock_backoff,
+          .seed = random_seed()};
+}
+
+int exit_code_of(const ApplyOutcome& outcome) {
+  return outcome.stop_signal ? exit_code_for_signal(*outcome.stop_signal) : to_int(outcome.exit_code);
 }
 
 }  // namespace
@@ -26,10 +45,6 @@ int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, con
   const std::vector<Migration>& migrations = set.migrations;
   auto history = history_from_results(session.take_first_read(), settings.history_table);
   if (!history) return to_int(ExitCode::migration_failed);
-  if (!history->table_exists && history->alembic_revision)
-    log::info(log::Phase::migrate, "adopting a database that Alembic managed; its alembic_version is left as it is",
-              {{"alembic_revision", *history->alembic_revision}});
-  const PlanRequest request{settings.target, settings.strict};
   switch (action) {
     case MigrateAction::status: {
       const auto rows = migration_status(migrations, *history);
@@ -40,26 +55,21 @@ int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, con
       return to_int(code);
     }
     case MigrateAction::sql: {
-      const auto plan = plan_migrations(migrations, *history, request);
-      for (const auto& warning : plan.warnings) log::warn(log::Phase::migrate, warning);
-      if (plan.refusal) {
-        log::error(log::Phase::migrate, plan.refusal->message);
-        return to_int(plan.refusal->exit_code);
-      }
-      std::cout << plan_sql(plan, *history, message_context(settings, std::string(applied_by_placeholder)),
-                            settings.baseline)
-                << std::flush;
-      return to_int(ExitCode::ok);
+      // The run itself, printing instead of sending: it refuses what
+      // migrate refuses, and prints only when it would not.
+      PrintingMigrationDatabase printer(session, message_context(settings, true));
+      const ApplyOutcome printed = apply_migrations(printer, migrations, std::move(*history), apply_request(settings));
+      if (printed.exit_code == ExitCode::ok && !printed.stop_signal) std::cout << printer.take_text() << std::flush;
+      return exit_code_of(printed);
     }
     case MigrateAction::apply:
       break;
   }
-  PgMigrationDatabase database(session, message_context(settings, quote_literal(applied_by())), settings.lock_timeout);
-  const ApplyOutcome applied = apply_migrations(database, migrations, std::move(*history),
-                                                {request, settings.repair, settings.baseline, settings.lock_timeout,
-                                                 lock_polling, table_lock_backoff, random_seed()});
-  if (applied.stop_signal) return exit_code_for_signal(*applied.stop_signal);
-  return to_int(applied.exit_code);
+  if (!history->table_exists && history->alembic_revision)
+    log::info(log::Phase::migrate, "adopting a database that Alembic managed; its alembic_version is left as it is",
+              {{"alembic_revision", *history->alembic_revision}});
+  PgMigrationDatabase database(session, message_context(settings, false));
+  return exit_code_of(apply_migrations(database, migrations, std::move(*history), apply_request(settings)));
 }
 
 }  // namespace dbinit

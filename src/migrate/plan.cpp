@@ -27,7 +27,7 @@ MigrationPlan plan_migrations(const std::vector<Migration>& embedded, const Hist
   std::map<long long, const HistoryRow*> applied;
   for (const auto& row : history.rows) {
     applied[row.version] = &row;
-    if (row.state == "dirty") dirty.push_back(row.version);
+    if (row.state == HistoryState::dirty) dirty.push_back(row.version);
     const auto found = known.find(row.version);
     if (found == known.end()) {
       (row.version > newest_embedded ? ahead : unknown_between).push_back(row.version);
@@ -99,7 +99,7 @@ std::size_t count_pending(const std::vector<Migration>& embedded, const History&
   if (!plan.refusal) return plan.steps.size();
   return static_cast<std::size_t>(std::count_if(embedded.begin(), embedded.end(), [&](const Migration& m) {
     return std::none_of(history.rows.begin(), history.rows.end(),
-                        [&](const HistoryRow& row) { return row.version == m.version && row.state == "applied"; });
+                        [&](const HistoryRow& row) { return row.version == m.version && row.state == HistoryState::applied; });
   }));
 }
 

@@ -4,7 +4,6 @@
 #include <map>
 
 #include "core/json.hpp"
-#include "migrate/batch.hpp"
 
 namespace dbinit {
 
@@ -23,7 +22,12 @@ std::string_view state_name(MigrationState state) {
 std::vector<StatusRow> migration_status(const std::vector<Migration>& embedded, const History& history) {
   std::map<long long, StatusRow> rows;
   for (const auto& migration : embedded)
-    rows[migration.version] = {migration.version, migration.name, MigrationState::pending, "", migration.checksum, {}};
+    rows[migration.version] = {.version = migration.version,
+                               .name = migration.name,
+                               .state = MigrationState::pending,
+                               .applied_at = "",
+                               .checksum = migration.checksum,
+                               .duration_ms = std::nullopt};
   std::map<long long, const Migration*> known;
   for (const auto& migration : embedded) known[migration.version] = &migration;
   for (const auto& applied : history.rows) {
@@ -36,7 +40,7 @@ std::vector<StatusRow> migration_status(const std::vector<Migration>& embedded, 
     if (found == known.end()) {
       row.name = applied.name;
       row.state = MigrationState::unknown;
-    } else if (applied.state == "dirty") {
+    } else if (applied.state == HistoryState::dirty) {
       row.state = MigrationState::dirty;
     } else {
       row.state = found->second->checksum != applied.checksum ? MigrationState::checksum_mismatch
@@ -134,78 +138,6 @@ std::string format_status_json(const std::vector<StatusRow>& rows, const Migrati
   append_json_number(out, "exit_code", to_int(exit_code));
   out += "}}\n";
   return out;
-}
-
-namespace {
-
-// The messages of a plan, numbered, as `dbinit sql` prints them.
-class MessageList {
- public:
-  void add(const std::string& what, std::string_view sql) {
-    const std::string number = std::to_string(++count_);
-    text_ += "-- message " + number + ": " + what + "\n" + std::string(sql);
-    if (!sql.ends_with('\n')) text_ += '\n';
-    text_ += "-- end of message " + number + "\n\n";
-  }
-  void note(const std::string& line) { text_ += "-- " + line + "\n"; }
-  std::string take() { return std::move(text_); }
-
- private:
-  std::string text_;
-  unsigned count_ = 0;
-};
-
-std::string describe_batch(const Batch& batch) {
-  const std::string& first = script_of(batch.steps.front()).file_name;
-  const std::string& last = script_of(batch.steps.back()).file_name;
-  if (batch.kind == BatchKind::baseline)
-    return "baseline: " + first + (batch.steps.size() > 1 ? " to " + last : "") +
-           " recorded as applied without running them, in one transaction";
-  if (batch.kind == BatchKind::one_transaction)
-    return "adopting the database: " + first + (batch.steps.size() > 1 ? " to " + last : "") + " in one transaction";
-  if (batch.steps.size() == 1) return first + " in its own transaction";
-  return first + " to " + last + " (" + std::to_string(batch.steps.size()) +
-         " migrations, each in its own transaction)";
-}
-
-void add_without_transaction(MessageList& list, const MessageContext& context, const Migration& migration,
-                             bool create_table) {
-  const std::string& file = migration.up.file_name;
-  const std::string version = std::to_string(migration.version);
-  const auto messages = no_transaction_messages(context, migration, create_table);
-  list.add(file + " without a transaction: take the session lock", messages.take_lock);
-  if (!messages.create_table.empty()) list.add("create the history table", messages.create_table);
-  list.add("is version " + version + " recorded already?", messages.check_recorded);
-  list.add("mark version " + version + " dirty until it is done", messages.mark_dirty);
-  for (std::size_t i = 0; i < messages.statements.size(); ++i) {
-    const auto& statement = messages.statements[i];
-    if (!statement.set_lock_timeout.empty()) list.add("the next statement's table lock limit", statement.set_lock_timeout);
-    list.add("statement " + std::to_string(i + 1) + " of " + file, statement.text);
-    if (statement.builds_index) list.add("did an index build leave an invalid index?", messages.check_invalid_indexes);
-  }
-  list.add("the server's table lock limit again", messages.reset_lock_timeout);
-  list.add("mark version " + version + " applied", mark_applied_sql(context.table, migration, std::nullopt));
-  list.add("release the session lock", messages.release_lock);
-}
-
-}  // namespace
-
-std::string plan_sql(const MigrationPlan& plan, const History& history, const MessageContext& context,
-                     std::optional<long long> baseline_through) {
-  MessageList list;
-  list.add("read the history (every start sends it first)", read_history_sql(context.table));
-  History simulated = history;  // as migrate would hold it, batch after batch
-  for (std::size_t next = 0; next < plan.steps.size();) {
-    const Batch batch = next_batch(plan, next, simulated, baseline_through);
-    if (batch.kind == BatchKind::no_transaction)
-      add_without_transaction(list, context, *batch.steps.front().migration, !simulated.table_exists);
-    else
-      list.add(describe_batch(batch), batch_message(context, batch, !simulated.table_exists).sql);
-    simulated.table_exists = true;
-    next += batch.steps.size();
-  }
-  if (plan.steps.empty()) list.note("nothing to apply: the database is up to date");
-  return list.take();
 }
 
 }  // namespace dbinit

@@ -1,15 +1,13 @@
 #pragma once
-// The two reports that change nothing: `dbinit status` (every migration and
-// its state, as a table or as JSON) and `dbinit sql` (the messages `migrate` would send, built by
-// migrate/messages.hpp as migrate builds them). Pure.
+// `dbinit status`: every migration and its state, as a table or as JSON.
+// Pure. (`dbinit sql`, the other report that changes nothing, is the run
+// itself over migrate/printing_database.hpp.)
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/exit_code.hpp"
 #include "migrate/history.hpp"
-#include "migrate/messages.hpp"
-#include "migrate/plan.hpp"
 #include "migration_set/source.hpp"
 
 namespace dbinit {
@@ -36,14 +34,5 @@ std::string format_status_table(const std::vector<StatusRow>& rows);
 // duration_ms), the set (source, location, digest, count) and a summary
 // (a count per state, the database's version, the exit code).
 std::string format_status_json(const std::vector<StatusRow>& rows, const MigrationSet& set, ExitCode exit_code);
-
-// `dbinit sql`: every message `dbinit migrate` would send to the database
-// whose history this is, when nothing else happens meanwhile (no busy
-// lock, no table lock conflict, no failure): the history read, then the
-// plan batch by batch (migrate/batch.hpp). Each message stands between a
-// line "-- message N: what it does" and a line "-- end of message N".
-// With baseline_through, the baseline that `migrate --baseline` would record first.
-std::string plan_sql(const MigrationPlan& plan, const History& history, const MessageContext& context,
-                     std::optional<long long> baseline_through = std::nullopt);
 
 }  // namespace dbinit

@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "migrate/history.hpp"
+#include "migrate/lock.hpp"
 
 namespace dbinit {
 
@@ -19,7 +20,7 @@ enum class StatusFormat { table, json };
 struct MigrateSettings {
   bool skip = false;  // --skip-migrations: a run starts COMMAND without migrating
   HistoryTable history_table = default_history_table();
-  Milliseconds lock_timeout{300'000};
+  Milliseconds lock_timeout = default_lock_timeout;
   // How long one statement of a migration waits for a table lock before the
   // migration rolls back, backs off and tries again (within lock_timeout);
   // zero: no limit. Waiting long would queue the app's queries behind it.

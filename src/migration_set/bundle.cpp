@@ -31,7 +31,11 @@ struct BundleMarker {
 constexpr char marker_magic[16] = {'d', 'b', 'i', 'n', 'i', 't', ':', 'b', 'u', 'n', 'd', 'l', 'e', ':', 'v', '1'};
 
 [[gnu::used]] BundleMarker bundle_marker = {
-    {'d', 'b', 'i', 'n', 'i', 't', ':', 'b', 'u', 'n', 'd', 'l', 'e', ':', 'v', '1'}, 0, 0, 0, {}};
+    .magic = {'d', 'b', 'i', 'n', 'i', 't', ':', 'b', 'u', 'n', 'd', 'l', 'e', ':', 'v', '1'},
+    .format = 0,
+    .offset = 0,
+    .length = 0,
+    .sha256 = {}};
 
 // Read through a volatile pointer: the compiler must not fold the initial
 // values in, since bundling changes them in the file after the build.

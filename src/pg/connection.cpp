@@ -104,6 +104,12 @@ QueryOutcome run_query(PGconn* connection, std::string_view sql, Deadline deadli
   return outcome;
 }
 
+std::optional<std::string_view> Rows::value(int row, const char* column) const {
+  const int field = PQfnumber(result_, column);
+  if (field < 0 || row < 0 || row >= count() || PQgetisnull(result_, row, field)) return std::nullopt;
+  return std::string_view(PQgetvalue(result_, row, field));
+}
+
 std::optional<StatementError> first_error(const std::vector<PgResult>& results) {
   for (const auto& result : results) {
     const auto status = PQresultStatus(result.get());

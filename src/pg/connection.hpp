@@ -59,4 +59,22 @@ struct StatementError {
 };
 std::optional<StatementError> first_error(const std::vector<PgResult>& results);
 
+// The rows of one result, read by column name (the names the statement
+// gives them), never by position: a statement and its reader agree on
+// names, so a column added or moved in one cannot be misread by the other.
+class Rows {
+ public:
+  explicit Rows(const PGresult* result) : result_(result) {}
+  // 0 when the result holds no rows (a command, an error).
+  int count() const { return PQresultStatus(result_) == PGRES_TUPLES_OK ? PQntuples(result_) : 0; }
+  bool has(const char* column) const { return PQfnumber(result_, column) >= 0; }
+  // nullopt for NULL, or when the result has no such column.
+  std::optional<std::string_view> value(int row, const char* column) const;
+  // "" for NULL or no such column.
+  std::string text(int row, const char* column) const { return std::string(value(row, column).value_or("")); }
+
+ private:
+  const PGresult* result_;
+};
+
 }  // namespace dbinit

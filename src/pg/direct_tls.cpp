@@ -31,8 +31,10 @@ bool is_neon_host(std::string_view host) {
 }  // namespace
 
 TlsEnvironment tls_environment() {
-  return {environment_value("PGSSLNEGOTIATION"), environment_value("PGSSLMODE"), environment_value("PGSSLROOTCERT"),
-          environment_value("PGHOST")};
+  return {.sslnegotiation = environment_value("PGSSLNEGOTIATION"),
+          .sslmode = environment_value("PGSSLMODE"),
+          .sslrootcert = environment_value("PGSSLROOTCERT"),
+          .host = environment_value("PGHOST")};
 }
 
 bool all_neon_hosts(std::string_view host_list) {

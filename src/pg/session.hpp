@@ -17,8 +17,8 @@ namespace dbinit {
 
 struct SessionSettings {
   ConnectionTarget target;
-  Milliseconds wait_timeout{60'000};  // 0: forever
-  Milliseconds connect_timeout{5'000};
+  Milliseconds wait_timeout = default_wait_timeout;  // 0: forever
+  Milliseconds connect_timeout = default_connect_timeout;
   BackoffPolicy backoff;
   unsigned max_attempts = 0;  // 0: as many as the wait timeout allows (--skip-wait: 1)
   // The query that proves the server answers. The migrate phase makes it its

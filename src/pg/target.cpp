@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
 #include "log/log.hpp"
-#include "pg/conninfo.hpp"
 
 namespace dbinit {
 
@@ -45,14 +45,22 @@ std::vector<std::pair<std::string, std::string>> dead_link_settings(Milliseconds
           {"tcp_user_timeout", std::to_string(timeout.count())}};
 }
 
-ConnectionTarget connection_target(const DatabaseSettings& settings, bool for_migrations) {
-  if (for_migrations && !settings.migration_url.empty())
-    return {settings.migration_url, default_application_name(), std::nullopt,
-            dead_link_settings(settings.dead_link_timeout), {}, false};
-  ConnectionTarget target{settings.database_url, default_application_name(), std::nullopt,
-                          dead_link_settings(settings.dead_link_timeout), {}, false};
-  if (!for_migrations) return target;
-  const auto parsed = parse_conninfo(settings.database_url);
+DatabaseUrls parse_database_urls(const DatabaseSettings& settings) {
+  return {.database = parse_conninfo(settings.database_url), .migration = parse_conninfo(settings.migration_url)};
+}
+
+ConnectionTarget connection_target(const DatabaseSettings& settings, const DatabaseUrls& urls, bool for_migrations) {
+  const bool own_url = for_migrations && !settings.migration_url.empty();
+  ConnectionTarget target{.conninfo = own_url ? settings.migration_url : settings.database_url,
+                          .parsed = own_url ? urls.migration : urls.database,
+                          .application_name = default_application_name(),
+                          .host_override = std::nullopt,
+                          .defaults = dead_link_settings(settings.dead_link_timeout),
+                          .overrides = {},
+                          .direct_tls = false,
+                          .neon_proxy = false};
+  if (!for_migrations || own_url) return target;
+  const ConnInfo& parsed = urls.database;
   if (const auto host = parsed.values.find("host"); host != parsed.values.end()) {
     if (auto direct = direct_hosts_for(host->second)) {
       log::info(log::Phase::migrate, "migrating over the direct host instead of the pooled one",
@@ -70,6 +78,6 @@ std::string host_name() {
   return host;
 }
 
-std::string default_application_name() { return ("dbinit/" DBINIT_VERSION "@" + host_name()).substr(0, 63); }
+std::string default_application_name() { return ("dbinit/" DBINIT_VERSION "@" + host_name()).substr(0, postgres_name_limit); }
 
 }  // namespace dbinit

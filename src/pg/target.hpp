@@ -9,12 +9,23 @@
 #include <utility>
 #include <vector>
 
+#include "pg/conninfo.hpp"
 #include "pg/settings.hpp"
 
 namespace dbinit {
 
+// The run's connection strings, each read once by libpq's parser: the
+// migration host, the wait phase's TLS settings and the passwords the log
+// redacts all come from here.
+struct DatabaseUrls {
+  ConnInfo database;   // DatabaseSettings::database_url
+  ConnInfo migration;  // DatabaseSettings::migration_url
+};
+DatabaseUrls parse_database_urls(const DatabaseSettings& settings);
+
 struct ConnectionTarget {
   std::string conninfo;          // URI or key=value; empty: libpq defaults, PG* variables
+  ConnInfo parsed;               // conninfo, as libpq's parser read it (DatabaseUrls)
   std::string application_name;  // used unless conninfo names its own
   std::optional<std::string> host_override;  // replaces conninfo's host (derived direct Neon host)
   // Keyword/value pairs that apply unless conninfo sets them (dead-link detection).
@@ -38,12 +49,12 @@ std::optional<std::string> direct_hosts_for(std::string_view host_list);
 
 // The app's connection: the database URL as given. For migrations:
 // --migration-url when given, otherwise the database URL over the direct
-// host when it names a Neon pooled one (logged).
-ConnectionTarget connection_target(const DatabaseSettings& settings, bool for_migrations);
+// host when it names a Neon pooled one (logged). urls: settings' URLs parsed.
+ConnectionTarget connection_target(const DatabaseSettings& settings, const DatabaseUrls& urls, bool for_migrations);
 
 // This machine's (container's) name; empty if it has none.
 std::string host_name();
-// "dbinit/0.1.0@hostname", within PostgreSQL's 63-byte name limit.
+// "dbinit/0.1.0@hostname", within PostgreSQL's name limit (postgres_name_limit).
 std::string default_application_name();
 
 }  // namespace dbinit

@@ -5,7 +5,6 @@
 #include "log/log.hpp"
 #include "pg/connect.hpp"
 #include "pg/connect_error.hpp"
-#include "pg/conninfo.hpp"
 #include "pg/direct_tls.hpp"
 #include "pg/system_roots.hpp"
 
@@ -84,7 +83,7 @@ WaitOutcome wait_for_database(SessionSettings settings, StopSignals& stop) {
     log::error(phase, why);
     return {std::nullopt, to_int(ExitCode::database_unreachable)};
   };
-  const ConnInfo parsed = parse_conninfo(settings.target.conninfo);
+  const ConnInfo& parsed = settings.target.parsed;
   if (parsed.error) return refused("the database URL is not a valid libpq connection string: " + *parsed.error);
   if (auto refusal = apply_system_roots(settings.target, parsed)) return refused(*refusal);
   apply_direct_tls(settings.target, parsed);

@@ -54,7 +54,10 @@ std::optional<ProcessEntry> parse_proc_stat(std::string_view line) {
   const auto pid = parse_number<pid_t>(line.substr(0, open));
   const auto parent = parse_number<pid_t>(parent_text);
   if (!pid || !parent) return std::nullopt;
-  return ProcessEntry{*pid, *parent, rest[1], std::string(line.substr(open + 2, close - open - 2))};
+  return ProcessEntry{.pid = *pid,
+                      .parent = *parent,
+                      .state = rest[1],
+                      .name = std::string(line.substr(open + 2, close - open - 2))};
 }
 
 std::vector<ProcessEntry> descendants_of(pid_t root, const std::vector<ProcessEntry>& table) {

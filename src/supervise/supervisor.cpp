@@ -35,7 +35,9 @@ log::LogSettings log_settings;
 void log_line(log::Level level, std::string_view message, const log::Fields& fields = {},
               log::Phase phase = log::Phase::supervise) {
   if (static_cast<int>(level) < static_cast<int>(log_settings.level)) return;
-  std::string line = log::format_record({log::utc_timestamp_now(), level, phase, message, fields}, log_settings.format);
+  std::string line = log::format_record(
+      {.timestamp = log::utc_timestamp_now(), .level = level, .phase = phase, .message = message, .fields = fields},
+      log_settings.format);
   line += '\n';
   // A failing stderr has nobody left to tell.
   write_all(STDERR_FILENO, line);

@@ -45,14 +45,24 @@ inline std::vector<Migration> embedded(std::initializer_list<long long> versions
   return out;
 }
 
-inline HistoryRow row_for(const Migration& m, std::string state = "applied") {
-  return {m.version, m.name, m.checksum, std::move(state), "2026-01-0" + std::to_string(m.version % 9 + 1) + " 10:00:00+00",
-          std::nullopt, "test"};
+inline HistoryRow row_for(const Migration& m, HistoryState state = HistoryState::applied) {
+  return {.version = m.version,
+          .name = m.name,
+          .checksum = m.checksum,
+          .state = state,
+          .applied_at = "2026-01-0" + std::to_string(m.version % 9 + 1) + " 10:00:00+00",
+          .duration_ms = std::nullopt,
+          .applied_by = "test"};
 }
 
 inline HistoryRow foreign_row(long long version) {
-  return {version, "from_elsewhere", migration_checksum("SELECT 'elsewhere';"), "applied", "2026-01-01 10:00:00+00",
-          std::nullopt, "test"};
+  return {.version = version,
+          .name = "from_elsewhere",
+          .checksum = migration_checksum("SELECT 'elsewhere';"),
+          .state = HistoryState::applied,
+          .applied_at = "2026-01-01 10:00:00+00",
+          .duration_ms = std::nullopt,
+          .applied_by = "test"};
 }
 
 inline History history_of(std::vector<HistoryRow> rows) { return {true, std::move(rows), std::nullopt}; }

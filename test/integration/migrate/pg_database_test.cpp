@@ -23,7 +23,11 @@ namespace {
 PgCluster& cluster() { return shared_cluster(); }
 
 MessageContext context(std::string applied_by_sql) {
-  return {default_history_table(), lock_key(default_history_table()), std::move(applied_by_sql), 2s};
+  return {.table = default_history_table(),
+          .lock_key = lock_key(default_history_table()),
+          .applied_by_sql = std::move(applied_by_sql),
+          .table_lock_timeout = 2s,
+          .printed = false};
 }
 
 // dbinit's migration session on a new database, and a second session that
@@ -32,7 +36,7 @@ struct FreshDatabase {
   std::string database = cluster().create_database();
   StopSignals stop;
   Session session{SessionSettings{}, stop, PgConnection(PQconnectdb(cluster().url(database).c_str())), {}};
-  PgMigrationDatabase migrations{session, context("'dbinit test'"), 5s};
+  PgMigrationDatabase migrations{session, context("'dbinit test'")};
   PgConnection other{PQconnectdb(cluster().url(database).c_str())};
   std::vector<Migration> files{migration(1, "one", "CREATE TABLE one (x int);"),
                                migration(2, "two", "CREATE TABLE two (x int);"),
@@ -180,4 +184,33 @@ BOOST_FIXTURE_TEST_CASE(an_adoption_batch_is_all_or_nothing, FreshDatabase) {
   BOOST_TEST(adopted.committed.size() == 2u);
   BOOST_TEST(scalar("SELECT string_agg(version || ':' || (duration_ms >= 0), ',' ORDER BY version) "
                     "FROM dbinit_schema_history") == "1:true,2:true");
+}
+
+// A no-transaction step's answers, read by the names its messages give
+// their columns: the session lock free or busy, the version recorded or not.
+BOOST_AUTO_TEST_CASE(a_no_transaction_steps_answers_say_whether_the_lock_was_free_and_the_version_recorded) {
+  FreshDatabase db;
+  const Migration step = migration(5, "five", "CREATE INDEX CONCURRENTLY five_x ON one (x);");
+  const auto messages = no_transaction_messages(db.migrations.context(), step, true);
+  using Kind = NoTransactionMessage::Kind;
+  auto message = [&](Kind kind) {
+    for (const auto& candidate : messages)
+      if (candidate.kind == kind) return candidate;
+    BOOST_FAIL("no such message");
+    return messages.front();
+  };
+  db.other_runs("SELECT pg_advisory_lock(" + std::to_string(lock_key(default_history_table())) + ")");
+  auto answer = db.migrations.send(message(Kind::take_lock));
+  BOOST_TEST((answer.delivery == Delivery::answered));
+  BOOST_TEST(!answer.found);
+  db.other_runs("SELECT pg_advisory_unlock(" + std::to_string(lock_key(default_history_table())) + ")");
+  BOOST_TEST(db.migrations.send(message(Kind::take_lock)).found);
+  BOOST_TEST(!db.migrations.send(message(Kind::create_table)).error);
+  BOOST_TEST(!db.migrations.send(message(Kind::check_recorded)).found);
+  BOOST_TEST(!db.migrations.send(message(Kind::mark_dirty)).error);
+  BOOST_TEST(db.migrations.send(message(Kind::check_recorded)).found);
+  const auto failed = db.migrations.send(message(Kind::statement));
+  BOOST_TEST_REQUIRE(failed.error.has_value());  // table one does not exist
+  BOOST_TEST(failed.error->sqlstate == "42P01");
+  BOOST_TEST(db.migrations.send(message(Kind::check_invalid_indexes)).invalid_indexes.empty());
 }

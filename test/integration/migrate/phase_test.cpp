@@ -483,3 +483,50 @@ BOOST_AUTO_TEST_CASE(sql_prints_what_migrate_sends_fresh_pending_no_transaction_
   BOOST_TEST(cluster().scalar("SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM dbinit_schema_history",
                               no_transaction) == "1:applied,2:applied");
 }
+
+// A baseline on a database create_all made, and the adoption of one an
+// earlier Alembic setup built: `dbinit sql` prints what migrate then sends.
+BOOST_AUTO_TEST_CASE(sql_prints_what_migrate_sends_for_a_baseline_and_an_adoption) {
+  const auto made_by_create_all = cluster().create_database();
+  cluster().query(create_all_chatbot_sql, made_by_create_all);
+  expect_sql_is_what_migrate_sends(DBINIT_BINARY, made_by_create_all, "sql_baseline", {"--baseline", "2"});
+  BOOST_TEST(cluster().scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM dbinit_schema_history",
+                              made_by_create_all) == "1,2,3");
+  const auto built_by_alembic = alembic_built_database("(1, 'small'), (2, 'large')");
+  expect_sql_is_what_migrate_sends(fixture_binary("adopt"), built_by_alembic, "sql_adopt", {});
+  BOOST_TEST(cluster().scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM dbinit_schema_history",
+                              built_by_alembic) == "1,2");
+}
+
+// `dbinit sql` is the run itself: it refuses a baseline where migrate does,
+// with the same exit code and line, prints no SQL then, and changes nothing.
+BOOST_AUTO_TEST_CASE(sql_refuses_a_baseline_where_migrate_does_with_the_same_exit_code) {
+  const auto empty = cluster().create_database();
+  const auto migrated = cluster().create_database();
+  BOOST_TEST_REQUIRE(migrate(cluster().url(migrated), {"--target", "1"}).exit_code == 0);
+  for (const std::string command : {"sql", "migrate"}) {
+    auto result = run_dbinit({command, "--baseline", "2"}, {{"DATABASE_URL", cluster().url(empty)}});
+    BOOST_TEST(result.exit_code == 4, describe(result));
+    BOOST_TEST(contains(result.err, "baseline refused: none of the tables that versions 1 to 2 create exists here"),
+               describe(result));
+    BOOST_TEST(result.out.empty(), describe(result));
+    result = run_dbinit({command, "--baseline", "2"}, {{"DATABASE_URL", cluster().url(migrated)}});
+    BOOST_TEST(result.exit_code == 4, describe(result));
+    BOOST_TEST(contains(result.err, "--baseline 2 refused: the history already has 1 version(s)"), describe(result));
+    BOOST_TEST(result.out.empty(), describe(result));
+  }
+  BOOST_TEST(cluster().scalar("SELECT to_regclass('dbinit_schema_history') IS NULL", empty) == "t");
+  BOOST_TEST(cluster().scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM dbinit_schema_history",
+                              migrated) == "1");
+}
+
+// status and sql change nothing: they do not say they adopt the database.
+BOOST_AUTO_TEST_CASE(status_and_sql_do_not_say_they_adopt_an_alembic_database) {
+  const auto db = alembic_built_database("(1, 'small')");
+  for (const std::string command : {"status", "sql"}) {
+    const auto result = run_fixture("adopt", {command}, cluster().url(db));
+    BOOST_TEST(!contains(result.err, "adopting a database"), describe(result));
+    BOOST_TEST(!contains(result.err, "adopted the database"), describe(result));
+  }
+  BOOST_TEST(cluster().scalar("SELECT to_regclass('dbinit_schema_history') IS NULL", db) == "t");
+}

@@ -8,6 +8,7 @@
 #include <deque>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "migrate/apply.hpp"
@@ -30,11 +31,45 @@ class ScriptedDatabase final : public MigrationDatabase {
   std::deque<Reread> rereads;
   std::function<bool(long long)> repairable = [](long long) { return false; };
   std::optional<int> signal_during_sleep;
+  // What the statements of a no-transaction step answer, in order: "" for
+  // done, else the SQLSTATE of the error; done once the script runs out.
+  std::deque<std::string> statement_sqlstates;
+  bool session_lock_free = true;
 
   // What happened, for the assertions.
   std::vector<std::string> calls;  // "batch 1 2", "batch -3 -2", "together 1 2", "alone 3", "reread", "sleep", "repair 3"
+  // The messages of no-transaction steps, by kind: "lock", "dirty", "statement", ...
+  std::vector<std::string> messages;
   Milliseconds slept{0};
   unsigned holder_questions = 0;
+
+  const MessageContext& context() const override { return context_; }
+
+  // A no-transaction step's messages: the session lock as scripted, its
+  // statements as statement_sqlstates says, everything else done.
+  MessageAnswer send(const NoTransactionMessage& message) override {
+    using Kind = NoTransactionMessage::Kind;
+    clock_ += 10ms;
+    static const std::map<Kind, std::string> names{
+        {Kind::take_lock, "lock"}, {Kind::create_table, "create"}, {Kind::check_recorded, "recorded?"},
+        {Kind::mark_dirty, "dirty"}, {Kind::set_lock_timeout, "limit"}, {Kind::statement, "statement"},
+        {Kind::check_invalid_indexes, "invalid?"}, {Kind::reset_lock_timeout, "reset"},
+        {Kind::mark_applied, "applied"}, {Kind::release_lock, "unlock"}};
+    messages.push_back(names.at(message.kind));
+    if (message.kind == Kind::take_lock) {
+      calls.push_back("alone " + std::to_string(std::stoll(message.what.substr(0, message.what.find('_')))));
+      return {.found = session_lock_free};
+    }
+    if (message.kind != Kind::statement || statement_sqlstates.empty()) return {};
+    const std::string sqlstate = statement_sqlstates.front();
+    statement_sqlstates.pop_front();
+    if (sqlstate.empty()) return {};
+    return {.error = StatementError{.message = "canceling statement due to lock timeout",
+                                    .sqlstate = sqlstate,
+                                    .position = std::nullopt,
+                                    .detail = "",
+                                    .table = ""}};
+  }
 
   // A batch takes the script's next results step by step, as the server
   // runs its transactions: committed while they say applied. An adoption
@@ -113,6 +148,11 @@ class ScriptedDatabase final : public MigrationDatabase {
   }
   static Reread copy(const Reread& reread) { return reread; }
 
+  MessageContext context_{.table = default_history_table(),
+                          .lock_key = 1,
+                          .applied_by_sql = "'test'",
+                          .table_lock_timeout = 2s,
+                          .printed = false};
   Clock::time_point clock_ = Clock::time_point{} + 1h;
 };
 
@@ -300,7 +340,7 @@ BOOST_AUTO_TEST_CASE(a_failed_step_stops_the_run_before_later_ones) {
 }
 
 BOOST_AUTO_TEST_CASE(repair_removes_the_dirty_mark_first_or_refuses) {
-  const History dirty = history_of({row_for(three[0]), row_for(three[1], "dirty")});
+  const History dirty = history_of({row_for(three[0]), row_for(three[1], HistoryState::dirty)});
   ScriptedDatabase refused;
   ApplyRequest repair = request();
   repair.repair = 2;
@@ -412,7 +452,7 @@ BOOST_AUTO_TEST_CASE(every_run_that_changed_the_database_ends_with_one_summary) 
   // Refused before anything was sent: the refusal is the last word.
   ScriptedDatabase refused;
   CapturedLog refused_log;
-  apply_migrations(refused, three, history_of({row_for(three[0], "dirty")}), request());
+  apply_migrations(refused, three, history_of({row_for(three[0], HistoryState::dirty)}), request());
   lines = refused_log.lines();
   BOOST_TEST_REQUIRE(lines.size() == 1u, joined(lines));
   BOOST_TEST(contains(lines.back(), "is marked dirty"), joined(lines));
@@ -443,7 +483,7 @@ BOOST_AUTO_TEST_CASE(an_adoption_that_fails_says_nothing_was_changed) {
 // An index an earlier try left invalid would make CREATE INDEX IF NOT
 // EXISTS succeed without building it: --repair refuses until it is dropped.
 BOOST_AUTO_TEST_CASE(repair_refuses_while_an_index_the_migration_builds_is_invalid) {
-  const History dirty = history_of({row_for(three[0]), row_for(three[1], "dirty")});
+  const History dirty = history_of({row_for(three[0]), row_for(three[1], HistoryState::dirty)});
   ScriptedDatabase database;
   database.repairable = [](long long) { return true; };
   database.invalid = {{"t_a", "t"}};
@@ -500,4 +540,75 @@ BOOST_AUTO_TEST_CASE(a_baseline_is_refused_on_a_database_dbinit_migrated_or_for_
   outcome = apply_migrations(unknown, three, History{}, baseline);
   BOOST_TEST((outcome.exit_code == ExitCode::usage));
   BOOST_TEST(calls_of(unknown) == "");
+}
+
+// A statement of a no-transaction migration that meets the app's table
+// locks gives way and is tried again, backing off on the seam's clock (no
+// real time passes), and the migration goes on where it was: the
+// statements before it are not sent again.
+BOOST_AUTO_TEST_CASE(a_no_transaction_statement_that_gave_way_is_tried_again_on_the_seams_clock) {
+  std::vector<Migration> set = embedded({1});
+  set.push_back(numbered(2, "UPDATE t1 SET x = 1;\nALTER TABLE t1 ADD COLUMN y int;\n", false, true));
+  ScriptedDatabase database;
+  database.statement_sqlstates = {"", "55P03", "40P01", ""};
+  CapturedLog log;
+  const auto outcome = apply_migrations(database, set, History{}, request());
+  const auto lines = log.lines();
+  BOOST_TEST((outcome.exit_code == ExitCode::ok), joined(lines));
+  BOOST_TEST(outcome.applied == 2u);
+  BOOST_TEST(calls_of(database) == "batch 1, alone 2, table holders, sleep, table holders, sleep");
+  std::string sent;
+  for (const auto& message : database.messages) sent += (sent.empty() ? "" : " ") + message;
+  BOOST_TEST(sent == "lock recorded? dirty limit statement statement statement statement reset applied unlock");
+  BOOST_TEST(database.slept > 0ms);
+  BOOST_TEST(database.slept <= 600ms);  // 200 and 400 ms ceilings
+  BOOST_TEST(line_with(lines, "a statement of 0002_step_2.up.sql gave way to a table lock; trying it again") < lines.size(),
+             joined(lines));
+  BOOST_TEST(line_with(lines, "applied 0002_step_2.up.sql") < lines.size(), joined(lines));
+}
+
+// Past the lock timeout the statement's last refusal stands: the migration
+// failed, what completed before it stays, and its version stays dirty.
+BOOST_AUTO_TEST_CASE(a_no_transaction_statement_giving_way_past_the_lock_timeout_fails_and_stays_dirty) {
+  std::vector<Migration> set{numbered(1, "UPDATE t1 SET x = 1;\nALTER TABLE t1 ADD COLUMN y int;\n", false, true)};
+  ScriptedDatabase database;
+  database.statement_sqlstates = {""};
+  database.statement_sqlstates.insert(database.statement_sqlstates.end(), 1000, "55P03");
+  CapturedLog log;
+  const auto outcome = apply_migrations(database, set, History{}, request(3s));
+  const auto lines = log.lines();
+  BOOST_TEST((outcome.exit_code == ExitCode::migration_failed), joined(lines));
+  BOOST_TEST(database.slept <= 3s);
+  BOOST_TEST(database.slept >= 2s);
+  BOOST_TEST(database.messages.back() == "unlock");
+  BOOST_TEST(line_with(lines, "it ran without a transaction, so 1 statement(s) before this one completed and stay") <
+                 lines.size(), joined(lines));
+  BOOST_TEST(line_with(lines, "version 1 stays marked dirty") < lines.size(), joined(lines));
+}
+
+// A CONCURRENTLY statement never gives way (giving up half-way would leave
+// an invalid index): its lock conflict fails the migration at once.
+BOOST_AUTO_TEST_CASE(a_concurrently_statement_does_not_give_way) {
+  std::vector<Migration> set{numbered(1, "CREATE INDEX CONCURRENTLY i1 ON t1 (x);\n", false, true)};
+  ScriptedDatabase database;
+  database.statement_sqlstates = {"55P03"};
+  CapturedLog log;
+  const auto outcome = apply_migrations(database, set, History{}, request());
+  BOOST_TEST((outcome.exit_code == ExitCode::migration_failed));
+  BOOST_TEST(calls_of(database) == "alone 1");
+  BOOST_TEST(database.slept == 0ms);
+}
+
+// The session lock busy: nothing was marked, and the run polls it like the
+// transaction lock, then finds the history as it was.
+BOOST_AUTO_TEST_CASE(a_busy_session_lock_marks_nothing_and_is_polled) {
+  std::vector<Migration> set{numbered(1, "CREATE INDEX CONCURRENTLY i1 ON t1 (x);\n", false, true)};
+  ScriptedDatabase database;
+  database.session_lock_free = false;
+  database.rereads = {history_read(History{})};
+  CapturedLog log;
+  const auto outcome = apply_migrations(database, set, History{}, request(1s));
+  BOOST_TEST((outcome.exit_code == ExitCode::lock_timeout));
+  for (const auto& message : database.messages) BOOST_TEST(message == "lock");
+  BOOST_TEST(database.slept <= 1s);
 }

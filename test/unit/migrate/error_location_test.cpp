@@ -28,7 +28,7 @@ Migration migration_of(const std::string& sql, long long version = 4) {
 
 MessageContext context(std::string_view table = "dbinit_schema_history") {
   const auto history = *parse_history_table(table);
-  return {history, lock_key(history), "'me'", 2s};
+  return {.table = history, .lock_key = lock_key(history), .applied_by_sql = "'me'", .table_lock_timeout = 2s, .printed = false};
 }
 
 struct Sent {

@@ -18,7 +18,11 @@ namespace {
 
 MessageContext context(std::string_view table = "dbinit_schema_history", Milliseconds table_lock_timeout = 2s) {
   const auto history = *parse_history_table(table);
-  return {history, lock_key(history), quote_literal("host-1 o'clock"), table_lock_timeout};
+  return {.table = history,
+          .lock_key = lock_key(history),
+          .applied_by_sql = quote_literal("host-1 o'clock"),
+          .table_lock_timeout = table_lock_timeout,
+          .printed = false};
 }
 
 Batch batch_of(const std::vector<const Migration*>& migrations, BatchKind kind = BatchKind::own_transactions,
@@ -192,27 +196,39 @@ BOOST_AUTO_TEST_CASE(a_no_transaction_migration_is_its_statements_alone_between_
   const auto m = migration(4, "index_items",
                            "CREATE INDEX CONCURRENTLY ix_a ON items (a);\nCREATE INDEX CONCURRENTLY ix_b ON items (b);\n"
                            "ANALYZE items;\nUPDATE items SET a = 1 WHERE false;\n");
+  using Kind = NoTransactionMessage::Kind;
   const auto messages = no_transaction_messages(context(), m, false);
-  BOOST_TEST(messages.take_lock == "SELECT pg_catalog.pg_try_advisory_lock(2281398760111336587)");
-  BOOST_TEST(messages.create_table.empty());
-  BOOST_TEST(messages.check_recorded == "SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 4");
-  BOOST_TEST(messages.mark_dirty == "INSERT INTO \"dbinit_schema_history\" (version, name, checksum, state, applied_by) "
-                                    "VALUES (4, 'index_items', '" + m.checksum + "', 'dirty', 'host-1 o''clock')");
-  BOOST_TEST_REQUIRE(messages.statements.size() == 4u);
-  BOOST_TEST(messages.statements[0].set_lock_timeout == "SET lock_timeout = 0");
-  BOOST_TEST(!messages.statements[0].gives_way);
-  BOOST_TEST(messages.statements[1].set_lock_timeout.empty());
-  BOOST_TEST(messages.statements[2].set_lock_timeout == "SET lock_timeout = 2000");
-  BOOST_TEST(messages.statements[2].gives_way);
-  BOOST_TEST(messages.statements[3].set_lock_timeout.empty());
-  BOOST_TEST(messages.statements[1].text == "CREATE INDEX CONCURRENTLY ix_b ON items (b)");
-  BOOST_TEST(messages.reset_lock_timeout == "RESET lock_timeout");
-  BOOST_TEST(messages.release_lock == "SELECT pg_catalog.pg_advisory_unlock(2281398760111336587)");
+  std::vector<Kind> kinds;
+  for (const auto& message : messages) kinds.push_back(message.kind);
+  const std::vector<Kind> expected{Kind::take_lock, Kind::check_recorded, Kind::mark_dirty, Kind::set_lock_timeout,
+                                   Kind::statement, Kind::check_invalid_indexes, Kind::statement,
+                                   Kind::check_invalid_indexes, Kind::set_lock_timeout, Kind::statement,
+                                   Kind::statement, Kind::reset_lock_timeout, Kind::mark_applied, Kind::release_lock};
+  BOOST_TEST_REQUIRE((kinds == expected));
+  BOOST_TEST(messages[0].sql == "SELECT pg_catalog.pg_try_advisory_lock(2281398760111336587) AS dbinit_locked");
+  BOOST_TEST(messages[0].what == "4_index_items.up.sql without a transaction: take the session lock");
+  BOOST_TEST(messages[1].sql == "SELECT 1 FROM \"dbinit_schema_history\" WHERE version = 4");
+  BOOST_TEST(messages[2].sql == "INSERT INTO \"dbinit_schema_history\" (version, name, checksum, state, applied_by) "
+                                "VALUES (4, 'index_items', '" + m.checksum + "', 'dirty', 'host-1 o''clock')");
+  BOOST_TEST(messages[3].sql == "SET lock_timeout = 0");
+  BOOST_TEST(!messages[4].gives_way);
+  BOOST_TEST(messages[5].sql == invalid_indexes_sql(m));
+  BOOST_TEST(messages[6].sql == "CREATE INDEX CONCURRENTLY ix_b ON items (b)");
+  BOOST_TEST(messages[6].what == "statement 2 of 4_index_items.up.sql");
+  BOOST_TEST(messages[6].offset == 45u);
+  BOOST_TEST(messages[8].sql == "SET lock_timeout = 2000");
+  BOOST_TEST(messages[9].gives_way);
+  BOOST_TEST(messages[9].sql == "ANALYZE items");
+  BOOST_TEST(messages[11].sql == "RESET lock_timeout");
+  BOOST_TEST(messages[12].sql.empty());  // the run writes it, with the duration
+  BOOST_TEST(messages[13].sql == "SELECT pg_catalog.pg_advisory_unlock(2281398760111336587)");
   BOOST_TEST(mark_applied_sql(context().table, m, 12ms) ==
              "UPDATE \"dbinit_schema_history\" SET state = 'applied', applied_at = now(), duration_ms = 12 WHERE version = 4");
   // What dbinit sql prints for the duration only the run knows.
   BOOST_TEST(contains(mark_applied_sql(context().table, m, std::nullopt), "duration_ms = :duration_ms WHERE"));
-  BOOST_TEST(statements_of(no_transaction_messages(context("ops.h"), m, true).create_table).size() == 2u);
+  const auto creating = no_transaction_messages(context("ops.h"), m, true);
+  BOOST_TEST_REQUIRE((creating[1].kind == Kind::create_table));
+  BOOST_TEST(statements_of(creating[1].sql).size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(lock_holder_query_splits_the_key_like_pg_locks_does) {

@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(checksum_mismatch_refuses_even_with_pending_work) {
 
 BOOST_AUTO_TEST_CASE(dirty_version_fails_and_points_at_repair) {
   const auto set = embedded({1, 2, 3});
-  const auto plan = plan_migrations(set, history_of({row_for(set[0]), row_for(set[1], "dirty")}), {});
+  const auto plan = plan_migrations(set, history_of({row_for(set[0]), row_for(set[1], HistoryState::dirty)}), {});
   const auto& refusal = refusal_of(plan);
   BOOST_TEST((refusal.exit_code == ExitCode::migration_failed));
   BOOST_TEST(contains(refusal.message, "migration 2 is marked dirty"), refusal.message);

@@ -13,7 +13,13 @@ using namespace dbinit::test;
 BOOST_AUTO_TEST_CASE(status_lists_every_state) {
   const auto set = embedded({1, 2, 3, 4});
   // 1 applied, 2 changed since, 3 pending, 4 dirty, 9 applied by a newer dbinit.
-  const auto history = history_of({row_for(set[0]), {2, set[1].name, "changed", "applied", "2026-01-02", 12, "test"}, row_for(set[3], "dirty"),
+  const auto history = history_of({row_for(set[0]), {.version = 2,
+                                                         .name = set[1].name,
+                                                         .checksum = "changed",
+                                                         .state = HistoryState::applied,
+                                                         .applied_at = "2026-01-02",
+                                                         .duration_ms = 12,
+                                                         .applied_by = "test"}, row_for(set[3], HistoryState::dirty),
                         foreign_row(9)});
   const auto rows = migration_status(set, history);
   BOOST_TEST_REQUIRE(rows.size() == 5u);
@@ -37,7 +43,7 @@ BOOST_AUTO_TEST_CASE(status_exit_codes) {
   BOOST_TEST(code(applied_all(set)) == 0);
   BOOST_TEST(code(History{}) == 1);
   BOOST_TEST(code(history_of({row_for(set[0])})) == 1);
-  BOOST_TEST(code(history_of({row_for(set[0]), row_for(set[1], "dirty")})) == 4);
+  BOOST_TEST(code(history_of({row_for(set[0]), row_for(set[1], HistoryState::dirty)})) == 4);
   auto mismatched = applied_all(set);
   mismatched.rows[1].checksum = "changed";
   BOOST_TEST(code(mismatched) == 6);
@@ -96,7 +102,7 @@ BOOST_AUTO_TEST_CASE(status_table_has_aligned_columns) {
 // strings escaped, unknown values null.
 BOOST_AUTO_TEST_CASE(status_as_json_is_one_document_with_every_migration_the_set_and_a_summary) {
   const auto set = embedded({1, 2, 3});
-  auto history = history_of({row_for(set[0]), row_for(set[1], "dirty")});
+  auto history = history_of({row_for(set[0]), row_for(set[1], HistoryState::dirty)});
   history.rows[0].duration_ms = 17;
   history.rows[0].applied_at = "2026-01-02 10:00:00+00";
   const auto rows = migration_status(set, history);

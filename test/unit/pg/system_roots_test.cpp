@@ -90,19 +90,40 @@ BOOST_AUTO_TEST_CASE(the_in_memory_file_is_pem_that_cannot_change) {
 }
 
 BOOST_AUTO_TEST_CASE(applying_points_libpq_at_the_file_after_the_connection_string) {
-  ConnectionTarget target{"postgresql://u@h/db?sslrootcert=system", "test", std::nullopt, {}, {}, false};
-  BOOST_TEST(!apply_system_roots(target, parse_conninfo(target.conninfo)).has_value());
+  ConnectionTarget target{.conninfo = "postgresql://u@h/db?sslrootcert=system",
+                        .parsed = parse_conninfo("postgresql://u@h/db?sslrootcert=system"),
+                        .application_name = "test",
+                        .host_override = std::nullopt,
+                        .defaults = {},
+                        .overrides = {},
+                        .direct_tls = false,
+                        .neon_proxy = false};
+  BOOST_TEST(!apply_system_roots(target, target.parsed).has_value());
   BOOST_TEST_REQUIRE(target.overrides.size() == 2u);
   BOOST_TEST(target.overrides[0].first == "sslrootcert");
   BOOST_TEST(target.overrides[0].second == built_in_roots_file().path);
   BOOST_TEST(target.overrides[1].first == "sslmode");
   BOOST_TEST(target.overrides[1].second == "verify-full");
 
-  ConnectionTarget plain{"postgresql://u@h/db?sslmode=require", "test", std::nullopt, {}, {}, false};
-  BOOST_TEST(!apply_system_roots(plain, parse_conninfo(plain.conninfo)).has_value());
+  ConnectionTarget plain{.conninfo = "postgresql://u@h/db?sslmode=require",
+                        .parsed = parse_conninfo("postgresql://u@h/db?sslmode=require"),
+                        .application_name = "test",
+                        .host_override = std::nullopt,
+                        .defaults = {},
+                        .overrides = {},
+                        .direct_tls = false,
+                        .neon_proxy = false};
+  BOOST_TEST(!apply_system_roots(plain, plain.parsed).has_value());
   BOOST_TEST(plain.overrides.empty());
 
-  ConnectionTarget weak{"postgresql://u@h/db?sslrootcert=system&sslmode=require", "test", std::nullopt, {}, {}, false};
-  BOOST_TEST(apply_system_roots(weak, parse_conninfo(weak.conninfo)).value_or("") .find("needs sslmode=verify-full") != std::string::npos);
+  ConnectionTarget weak{.conninfo = "postgresql://u@h/db?sslrootcert=system&sslmode=require",
+                        .parsed = parse_conninfo("postgresql://u@h/db?sslrootcert=system&sslmode=require"),
+                        .application_name = "test",
+                        .host_override = std::nullopt,
+                        .defaults = {},
+                        .overrides = {},
+                        .direct_tls = false,
+                        .neon_proxy = false};
+  BOOST_TEST(apply_system_roots(weak, weak.parsed).value_or("") .find("needs sslmode=verify-full") != std::string::npos);
   BOOST_TEST(weak.overrides.empty());
 }

@@ -33,7 +33,7 @@ BOOST_AUTO_TEST_CASE(migrations_prefer_the_migration_url) {
   DatabaseSettings settings;
   settings.database_url = "postgresql://u@ep-x-pooler.neon.tech/db";
   settings.migration_url = "postgresql://u@direct.example/db";
-  const auto target = connection_target(settings, true);
+  const auto target = connection_target(settings, parse_database_urls(settings), true);
   BOOST_TEST(target.conninfo == settings.migration_url);
   BOOST_TEST(target.application_name == default_application_name());
   BOOST_TEST(!target.host_override.has_value());
@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(the_app_connection_is_the_database_url_as_given) {
   DatabaseSettings settings;
   settings.database_url = "postgresql://u@ep-x-pooler.neon.tech/db";
   settings.migration_url = "postgresql://u@direct.example/db";
-  const auto target = connection_target(settings, false);
+  const auto target = connection_target(settings, parse_database_urls(settings), false);
   BOOST_TEST(target.conninfo == settings.database_url);
   BOOST_TEST(!target.host_override.has_value());
 }
@@ -57,14 +57,14 @@ BOOST_AUTO_TEST_CASE(application_name_names_dbinit_and_the_host_within_63_bytes)
 BOOST_AUTO_TEST_CASE(migrations_go_around_the_neon_pooler) {
   DatabaseSettings settings;
   settings.database_url = "postgresql://u@ep-x-pooler.eu.aws.neon.tech/db";
-  const auto target = connection_target(settings, true);
+  const auto target = connection_target(settings, parse_database_urls(settings), true);
   BOOST_TEST(target.conninfo == settings.database_url);
   BOOST_TEST(target.host_override.value_or("<none>") == "ep-x.eu.aws.neon.tech");
 
   settings.database_url = "postgresql://u@db.internal/db";
-  BOOST_TEST(!connection_target(settings, true).host_override.has_value());
+  BOOST_TEST(!connection_target(settings, parse_database_urls(settings), true).host_override.has_value());
   settings.database_url = "";
-  BOOST_TEST(!connection_target(settings, true).host_override.has_value());
+  BOOST_TEST(!connection_target(settings, parse_database_urls(settings), true).host_override.has_value());
 }
 
 // 30 s: keepalives after 10 s idle, every 5 s, 4 unanswered probes; 30 s for
@@ -82,6 +82,6 @@ BOOST_AUTO_TEST_CASE(dead_link_settings_add_up_to_the_timeout) {
                                                             {"tcp_user_timeout", "500"}}));
   BOOST_TEST(dead_link_settings(Milliseconds(0)).empty());
   DatabaseSettings settings;
-  BOOST_TEST(connection_target(settings, false).defaults.size() == 5u);
-  BOOST_TEST(connection_target(settings, true).defaults.size() == 5u);
+  BOOST_TEST(connection_target(settings, parse_database_urls(settings), false).defaults.size() == 5u);
+  BOOST_TEST(connection_target(settings, parse_database_urls(settings), true).defaults.size() == 5u);
 }
