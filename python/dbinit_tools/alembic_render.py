@@ -14,7 +14,8 @@ from dbinit_tools import alembic_capture, alembic_history, database
 from dbinit_tools.cli import ToolError
 
 NO_TRANSACTION = "-- dbinit:no-transaction"
-# Header lines --adoption-baseline reads (and dbinit's adoption could).
+# Header lines dbinit reads to adopt a database Alembic built
+# (src/migration_set/set.hpp, AlembicOrigin): keep the two in step.
 HEADS_MARKER = "-- alembic_version after this migration:"
 READS_ROWS_MARKER = "-- Its upgrade reads rows:"
 
@@ -212,24 +213,6 @@ def require_empty(url: str):
         raise ToolError(f"DATABASE_URL's database is not empty (it holds {found}): the revisions that cannot render "
                         "offline are captured on a scratch database that holds nothing")
     return (engine.url.host or "", engine.url.port or 5432, engine.url.database or "")
-
-
-def alembic_version_of_database(version_table: str) -> FrozenSet[str]:
-    """The revisions in DATABASE_URL's alembic_version (one per head)."""
-    from sqlalchemy import create_engine, pool, text
-    _, url = database.urls("the database that Alembic manages, to adopt")
-    engine = create_engine(url, poolclass=pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            if connection.execute(text("SELECT pg_catalog.to_regclass(:t)"), {"t": version_table}).scalar() is None:
-                raise ToolError(f"DATABASE_URL's database has no {version_table} table: Alembic does not manage it")
-            return frozenset(r for (r,) in connection.execute(text(f"SELECT version_num FROM {version_table}")))
-    except ToolError:
-        raise
-    except Exception as error:
-        raise ToolError(f"cannot read {version_table} of DATABASE_URL's database: {database.first_line(error)}")
-    finally:
-        engine.dispose()
 
 
 def header(step, suffix: str, captured=False, reads_rows=False, reason="") -> str:

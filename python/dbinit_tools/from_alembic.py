@@ -1,7 +1,6 @@
 """Converts an Alembic project's revisions into dbinit migrations.
 
     dbinit-from-alembic ALEMBIC_DIR --migrations-dir DIR [--version-table alembic_version]
-    dbinit-from-alembic --adoption-baseline DIR
 
 Every revision, in the order `alembic upgrade heads` applies them to an
 empty database (Alembic's own revision map walks branches, merges, merges of
@@ -28,12 +27,9 @@ CONCURRENTLY) becomes a `-- dbinit:no-transaction` migration. A downgrade
 that raises or cannot render offline gives no down file, said per revision
 on stderr.
 
---adoption-baseline DIR reads the alembic_version of the database
-DATABASE_URL names (reads only) and prints the version of DIR it is at, for
-`dbinit --baseline VERSION`: the migrations after it are then applied. It
-refuses (exit 2, naming the revision) when alembic_version matches no
-migration's, or when a pending migration was captured on an empty database
-and its upgrade reads rows.
+dbinit adopts a database Alembic built by the headers: `dbinit migrate`
+records the versions through the one whose header names the database's
+alembic_version as applied, and runs those after it (docs/migrations.md).
 
 ALEMBIC_DIR holds alembic.ini (or give the ini file itself). The project is
 imported as Alembic imports it (env.py and the revisions may import your
@@ -53,7 +49,6 @@ import tempfile
 from typing import Optional, Sequence
 
 from dbinit_tools import alembic_render, lint_findings, project
-from dbinit_tools.alembic_render import HEADS_MARKER, READS_ROWS_MARKER
 from dbinit_tools.binary import find_dbinit
 from dbinit_tools.cli import Parser, ToolError, add_common_options, require_extra, run
 
@@ -69,18 +64,12 @@ def arguments(argv: Optional[Sequence[str]]):
                         help="where to write the migrations")
     parser.add_argument("--version-table", default="alembic_version",
                         help="Alembic's version table, left out of the SQL (default: alembic_version)")
-    parser.add_argument("--adoption-baseline", metavar="DIR", type=pathlib.Path,
-                        help="print the version of DIR (a converted set) that DATABASE_URL's Alembic database is at")
     add_common_options(parser)
     args = parser.parse_args(argv)
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", args.version_table):
         raise ToolError(f"invalid --version-table {args.version_table!r}: expected a table name")
-    if args.adoption_baseline is not None:
-        if args.alembic is not None or args.migrations_dir is not None:
-            raise ToolError("--adoption-baseline DIR takes no ALEMBIC_DIR and no --migrations-dir")
-        return args
     if args.alembic is None or args.migrations_dir is None:
-        raise ToolError("expected ALEMBIC_DIR and --migrations-dir DIR, or --adoption-baseline DIR")
+        raise ToolError("expected ALEMBIC_DIR and --migrations-dir DIR")
     args.ini = args.alembic / "alembic.ini" if args.alembic.is_dir() else args.alembic
     if not args.ini.is_file():
         raise ToolError(f"{args.ini}: no such file; expected an Alembic project's directory holding alembic.ini")
@@ -144,41 +133,8 @@ def convert(args) -> int:
     return 0
 
 
-def adoption_baseline(args) -> int:
-    """The version of the set a database Alembic manages is at."""
-    directory = args.adoption_baseline
-    if not directory.is_dir():
-        raise ToolError(f"--adoption-baseline {directory}: no such directory")
-    states = []  # (version, file name, its revision, alembic_version after it, reads rows)
-    for path in sorted(directory.glob("*.up.sql")):
-        match = re.match(r"(\d+)_", path.name)
-        head = path.read_text().split("\n\n", 1)[0]
-        heads = re.search("^" + re.escape(HEADS_MARKER) + r" (.*)$", head, re.MULTILINE)
-        revision = re.search(r"^-- Alembic revision (\S+) ", head, re.MULTILINE)
-        if match and heads and revision:
-            states.append((int(match.group(1)), path.name, revision.group(1), frozenset(heads.group(1).split()),
-                           READS_ROWS_MARKER in head))
-    if not states:
-        raise ToolError(f"{directory}: no migration converted by {PROG} (none names its alembic_version)")
-    states.sort()
-    current = alembic_render.alembic_version_of_database(args.version_table)
-    at = [i for i, state in enumerate(states) if state[3] == current]
-    if not at:
-        raise ToolError(f"{args.version_table} holds {', '.join(sorted(current)) or 'nothing'}, which is no "
-                        f"migration's of {directory}: upgrade with Alembic to one of theirs (each names it in its "
-                        "header), then adopt")
-    for version, name, revision, heads, reads_rows in states[at[-1] + 1:]:
-        if reads_rows:
-            raise ToolError(f"adoption refused: pending {name} (Alembic revision {revision}) was "
-                            "captured on an empty database and its upgrade reads rows, so its effect on this "
-                            "database's rows is not in the file: run `alembic upgrade` past it first")
-    print(states[at[-1]][0])
-    return 0
-
-
 def _main(argv) -> int:
-    args = arguments(argv)
-    return adoption_baseline(args) if args.adoption_baseline is not None else convert(args)
+    return convert(arguments(argv))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

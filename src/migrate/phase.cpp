@@ -4,6 +4,7 @@
 
 #include "core/backoff.hpp"
 #include "log/log.hpp"
+#include "migrate/alembic_adoption.hpp"
 #include "migrate/apply.hpp"
 #include "migrate/messages.hpp"
 #include "migrate/pg_database.hpp"
@@ -32,6 +33,33 @@ ApplyRequest apply_request(const MigrateSettings& settings) {
           .seed = random_seed()};
 }
 
+// A database Alembic built and dbinit never migrated, with a set that
+// dbinit-from-alembic converted: the versions through the one matching its
+// alembic_version become the request's baseline (recorded, not run). An
+// exit code when the database cannot be adopted (said in one line).
+std::optional<int> adopt_alembic_database(const MigrateSettings& settings, const std::vector<Migration>& migrations,
+                                          const History& history, ApplyRequest& request) {
+  if (history.table_exists || !history.alembic_revision || settings.baseline || settings.repair) return std::nullopt;
+  const auto adoption = alembic_adoption(migrations, *history.alembic_revision);
+  if (!adoption) return std::nullopt;
+  if (adoption->refusal) {
+    log::error(log::Phase::migrate, *adoption->refusal, {{"alembic_revision", *history.alembic_revision}});
+    return to_int(adoption->refusal_code);
+  }
+  if (!adoption->baseline) return std::nullopt;  // at Alembic's base: every migration runs
+  if (settings.target && *settings.target < *adoption->baseline) {
+    log::error(log::Phase::migrate,
+               "--target " + std::to_string(*settings.target) + " is below version " +
+                   std::to_string(*adoption->baseline) +
+                   ", where this database Alembic built is adopted: migrate without --target first; nothing was "
+                   "changed",
+               {{"alembic_revision", *history.alembic_revision}});
+    return to_int(ExitCode::usage);
+  }
+  request.baseline = adoption->baseline;
+  return std::nullopt;
+}
+
 int exit_code_of(const ApplyOutcome& outcome) {
   return outcome.stop_signal ? exit_code_for_signal(*outcome.stop_signal) : to_int(outcome.exit_code);
 }
@@ -57,19 +85,27 @@ int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, con
     case MigrateAction::sql: {
       // The run itself, printing instead of sending: it refuses what
       // migrate refuses, and prints only when it would not.
+      ApplyRequest request = apply_request(settings);
+      if (auto refused = adopt_alembic_database(settings, migrations, *history, request)) return *refused;
       PrintingMigrationDatabase printer(session, message_context(settings, true));
-      const ApplyOutcome printed = apply_migrations(printer, migrations, std::move(*history), apply_request(settings));
+      const ApplyOutcome printed = apply_migrations(printer, migrations, std::move(*history), std::move(request));
       if (printed.exit_code == ExitCode::ok && !printed.stop_signal) std::cout << printer.take_text() << std::flush;
       return exit_code_of(printed);
     }
     case MigrateAction::apply:
       break;
   }
+  ApplyRequest request = apply_request(settings);
+  if (auto refused = adopt_alembic_database(settings, migrations, *history, request)) return *refused;
   if (!history->table_exists && history->alembic_revision)
-    log::info(log::Phase::migrate, "adopting a database that Alembic managed; its alembic_version is left as it is",
+    log::info(log::Phase::migrate,
+              request.baseline && !settings.baseline
+                  ? "adopting a database that Alembic managed at version " + std::to_string(*request.baseline) +
+                        ", the migration its alembic_version names; its alembic_version is left as it is"
+                  : std::string("adopting a database that Alembic managed; its alembic_version is left as it is"),
               {{"alembic_revision", *history->alembic_revision}});
   PgMigrationDatabase database(session, message_context(settings, false));
-  return exit_code_of(apply_migrations(database, migrations, std::move(*history), apply_request(settings)));
+  return exit_code_of(apply_migrations(database, migrations, std::move(*history), std::move(request)));
 }
 
 }  // namespace dbinit

@@ -1,5 +1,6 @@
 #include "migration_set/set.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <map>
@@ -68,6 +69,33 @@ std::string first_word(std::string_view statement) {
 
 }  // namespace
 
+std::optional<AlembicOrigin> alembic_origin_of(std::string_view sql) {
+  const auto blank = sql.find("\n\n");
+  const std::string_view header = sql.substr(0, blank);
+  std::optional<AlembicOrigin> origin;
+  bool reads_rows = false;
+  for (std::size_t start = 0; start < header.size();) {
+    const auto end = std::min(header.find('\n', start), header.size());
+    const std::string_view line = header.substr(start, end - start);
+    start = end + 1;
+    if (line.starts_with(alembic_reads_rows_marker)) reads_rows = true;
+    if (!line.starts_with(alembic_heads_marker)) continue;
+    origin.emplace();
+    std::string_view heads = line.substr(alembic_heads_marker.size());
+    while (!heads.empty()) {
+      const auto word_start = heads.find_first_not_of(" \t");
+      if (word_start == std::string_view::npos) break;
+      heads.remove_prefix(word_start);
+      const auto word_end = std::min(heads.find_first_of(" \t"), heads.size());
+      origin->heads_after.emplace_back(heads.substr(0, word_end));
+      heads.remove_prefix(word_end);
+    }
+    std::sort(origin->heads_after.begin(), origin->heads_after.end());
+  }
+  if (origin) origin->reads_rows = reads_rows;
+  return origin;
+}
+
 bool is_migration_candidate(std::string_view file_name) {
   return !file_name.empty() && !file_name.starts_with('.') && !file_name.starts_with("README");
 }
@@ -113,6 +141,7 @@ SetOutcome read_migration_set(const std::vector<MigrationFile>& files) {
     if (name->direction == Direction::up) {
       migration.name = name->description;
       migration.checksum = migration_checksum(file.content);
+      migration.alembic = alembic_origin_of(script.sql);
       migration.up = std::move(script);
     } else {
       down_files[name->version] = file.file_name;

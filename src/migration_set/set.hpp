@@ -26,13 +26,31 @@ struct MigrationScript {
   bool no_transaction = false;
 };
 
+// What dbinit-from-alembic writes in the header of an up file it converted
+// (the lines before the first blank one), so that a database Alembic built
+// is adopted at the migration that matches its alembic_version.
+struct AlembicOrigin {
+  std::vector<std::string> heads_after;  // what alembic_version holds once this migration ran, sorted
+  // Captured by running an upgrade that reads rows on an empty database: on
+  // a database with rows it might have done more than the file says.
+  bool reads_rows = false;
+};
+
 struct Migration {
   long long version = 0;
   std::string name;      // the description part of the file name
   std::string checksum;  // of the up file
   MigrationScript up;
   std::optional<MigrationScript> down;
+  std::optional<AlembicOrigin> alembic;  // converted by dbinit-from-alembic
 };
+
+// The header lines of dbinit-from-alembic, as python/dbinit_tools writes them.
+inline constexpr std::string_view alembic_heads_marker = "-- alembic_version after this migration:";
+inline constexpr std::string_view alembic_reads_rows_marker = "-- Its upgrade reads rows:";
+
+// The AlembicOrigin an up file's header names; nullopt when it names none.
+std::optional<AlembicOrigin> alembic_origin_of(std::string_view sql);
 
 struct SetOutcome {
   std::vector<Migration> migrations;  // sorted by version, when error is empty
