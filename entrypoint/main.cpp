@@ -48,6 +48,13 @@ int run_phases(const Config& config, const Phases& phases, StopSignals& stop) {
       return to_int(ExitCode::usage);
     }
     migrations = std::move(loaded.set);
+    std::vector<std::string> secrets;
+    const std::string unfilled = fill_set_placeholders(*migrations, *phases.migrate, secrets);
+    for (const auto& secret : secrets) log::redactor().add_secret(secret);
+    if (!unfilled.empty()) {
+      log::error(log::Phase::config, unfilled);
+      return to_int(ExitCode::usage);
+    }
   }
   WaitOutcome waited = wait_for_database(session_settings(config, urls), stop);
   if (!waited.session) return waited.exit_code;

@@ -130,6 +130,15 @@ const OptionSpec option_specs[] = {
      "(one create_all made), then migrate", {},
      [](Config& c, const std::string& v) { return set_version(c.migrate.baseline, v); },
      [](const Config& d) { return d.migrate.baseline ? std::to_string(*d.migrate.baseline) : std::string(); }},
+    {"await-migrations", Kind::flag, "BOOL",
+     "migrate nothing: wait until another replica has applied every migration of the set, then start COMMAND "
+     "(gives up after --lock-timeout)", {},
+     [](Config& c, const std::string& v) { return set_flag(c.migrate.await_migrations, v); },
+     [](const Config& d) { return shown(d.migrate.await_migrations); }},
+    {"allow-irreversible", Kind::flag, "BOOL",
+     "verify only: a version without a down file ends the check of the way back, with exit 0", {},
+     [](Config& c, const std::string& v) { return set_flag(c.migrate.allow_irreversible, v); },
+     [](const Config& d) { return shown(d.migrate.allow_irreversible); }},
     {"strict", Kind::flag, "BOOL", "refuse a database that has versions newer than dbinit's", {},
      [](Config& c, const std::string& v) { return set_flag(c.migrate.strict, v); },
      [](const Config& d) { return shown(d.migrate.strict); }},
@@ -198,7 +207,7 @@ const OptionSpec option_specs[] = {
 
 constexpr std::pair<std::string_view, Command> subcommands[] = {
     {"wait", Command::wait},     {"migrate", Command::migrate}, {"status", Command::status},
-    {"sql", Command::sql},       {"bundle", Command::bundle},   {"new", Command::new_migration},
+    {"sql", Command::sql},       {"verify", Command::verify}, {"bundle", Command::bundle},   {"new", Command::new_migration},
     {"lint", Command::lint}};
 
 std::string env_name(std::string_view option) {
@@ -325,6 +334,14 @@ std::string check_consistency(const Config& config) {
            "or 'dbinit -- COMMAND'";
   if (config.migrate.baseline && (config.migrate.repair || config.migrate.target))
     return "--baseline cannot be combined with --repair or --target";
+  if (config.migrate.await_migrations && config.command != Command::run)
+    return "--await-migrations is only accepted by 'dbinit -- COMMAND' (a replica that waits for another's migrations)";
+  if (config.migrate.await_migrations && (config.migrate.skip || config.migrate.target || config.migrate.baseline))
+    return "--await-migrations cannot be combined with --skip-migrations, --target or --baseline: it migrates nothing";
+  if (config.migrate.allow_irreversible && config.command != Command::verify)
+    return "--allow-irreversible is only accepted by 'dbinit verify'";
+  if (config.command == Command::verify && (config.migrate.target || config.migrate.baseline))
+    return "'dbinit verify' takes every migration up and down: --target and --baseline do not apply";
   if (!config.output.empty() && config.command != Command::bundle) return "--output FILE is only accepted by 'dbinit bundle'";
   if (config.migrate.status_format != StatusFormat::table && config.command != Command::status)
     return "--format is only accepted by 'dbinit status'";
@@ -332,7 +349,7 @@ std::string check_consistency(const Config& config) {
     case Command::run:
       if (config.command_argv.empty())
         return "no command given; usage: dbinit [OPTIONS] [--] COMMAND [ARGS...] "
-               "(or dbinit wait|migrate|status|sql|bundle|new|lint)";
+               "(or dbinit wait|migrate|status|sql|verify|bundle|new|lint)";
       return {};
     case Command::bundle:
       if (config.command_argv.size() != 1 || config.output.empty())
@@ -410,6 +427,8 @@ std::string help_text() {
          "       dbinit migrate [OPTIONS]                 wait and migrate (--target V, --repair V), then exit\n"
          "       dbinit status [OPTIONS]                  list embedded and applied migrations (--format json)\n"
          "       dbinit sql [OPTIONS]                     print the SQL that migrate would run\n"
+         "       dbinit verify [OPTIONS]                  on a scratch database: every migration up, down and up again,\n"
+         "                                                the schema compared each time\n"
          "       dbinit bundle DIR --output FILE          write a copy of dbinit carrying DIR's migrations\n"
          "       dbinit new NAME [--migrations-dir DIR]   write the next NNNN_NAME.up.sql and .down.sql (DIR: sql)\n"
          "       dbinit lint [OPTIONS] [PATH...]          what in the migrations would hurt a live table (dbinit-lint --help)\n"

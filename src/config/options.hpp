@@ -18,10 +18,10 @@
 
 namespace dbinit {
 
-// run: the phases, then COMMAND; wait, migrate, status, sql: phases only;
+// run: the phases, then COMMAND; wait, migrate, status, sql, verify: phases only;
 // version, bundle, new, lint: tools (only lint connects, to read the history
 // of a database it is given).
-enum class Command { run, wait, migrate, status, sql, version, bundle, new_migration, lint };
+enum class Command { run, wait, migrate, status, sql, verify, version, bundle, new_migration, lint };
 
 struct Config {
   Command command = Command::run;

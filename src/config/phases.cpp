@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "migrate/phase.hpp"
+#include "migration_set/placeholders.hpp"
 
 namespace dbinit {
 
@@ -13,8 +14,10 @@ Phases phases_for(const Config& config) {
     case Command::migrate: phases.migrate = MigrateAction::apply; break;
     case Command::status: phases.migrate = MigrateAction::status; break;
     case Command::sql: phases.migrate = MigrateAction::sql; break;
+    case Command::verify: phases.migrate = MigrateAction::verify; break;
     case Command::run:
-      if (!config.migrate.skip) phases.migrate = MigrateAction::apply;
+      if (config.migrate.await_migrations) phases.migrate = MigrateAction::await_schema;
+      else if (!config.migrate.skip) phases.migrate = MigrateAction::apply;
       phases.wait = !config.database.skip_wait;
       phases.hand_off = true;
       break;
@@ -40,6 +43,18 @@ SessionSettings session_settings(const Config& config, const DatabaseUrls& urls)
   settings.max_attempts = config.database.skip_wait && config.command != Command::wait ? 1 : 0;
   if (migrating) settings.first_read_sql = first_read_sql(config.migrate);
   return settings;
+}
+
+std::string fill_set_placeholders(MigrationSet& set, MigrateAction action, std::vector<std::string>& secrets) {
+  if (action == MigrateAction::status || action == MigrateAction::await_schema) return {};
+  const auto environment = [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    return value ? std::optional<std::string>(value) : std::nullopt;
+  };
+  Substitution filled = fill_placeholders(set.migrations, environment,
+                                          action == MigrateAction::sql ? PlaceholderUse::show : PlaceholderUse::send);
+  secrets = std::move(filled.secret_values);
+  return filled.error;
 }
 
 std::vector<std::string> database_secrets(const DatabaseUrls& urls) {

@@ -1,5 +1,7 @@
 #include "migrate/messages.hpp"
 
+#include <cstdio>
+
 #include "core/text.hpp"
 #include "migration_set/statement_targets.hpp"
 #include "migrate/lock.hpp"
@@ -174,6 +176,7 @@ BatchMessage baseline_message(const MessageContext& context, const Batch& batch,
     text.statement(record_sql(baselining, *step.migration));
     message.files.push_back(text.no_file());
   }
+  text.statement(notify_sql(context.table, batch.steps.back().migration->version));
   text.statement("COMMIT");
   message.files.back().statements_after_file = text.take_statements();
   message.sql = text.take_sql();
@@ -236,7 +239,11 @@ BatchMessage batch_message(const MessageContext& context, const Batch& batch, bo
     if (step.direction == Direction::up) up_versions.push_back(step.migration->version);
     // A plan's steps going up come after those going down, so the last
     // transaction can write every duration.
-    if (last && !up_versions.empty()) text.statement(durations_sql(context.table, up_versions, true));
+    // The awaiting replicas (migrate/await.hpp) hear of it as it commits.
+    if (last && !up_versions.empty()) {
+      text.statement(durations_sql(context.table, up_versions, true));
+      text.statement(notify_sql(context.table, up_versions.back()));
+    }
     if (last || !one_transaction) text.statement("COMMIT");
     message.files.back().statements_after_file = text.take_statements();
   }
@@ -314,7 +321,7 @@ std::string mark_applied_sql(const HistoryTable& table, const Migration& migrati
                              std::optional<Milliseconds> duration) {
   return "UPDATE " + table.qualified + " SET state = 'applied', applied_at = now(), duration_ms = " +
          (duration ? std::to_string(duration->count()) : std::string(duration_placeholder)) +
-         " WHERE version = " + std::to_string(migration.version);
+         " WHERE version = " + std::to_string(migration.version) + ";\n" + notify_sql(table, migration.version);
 }
 
 std::string invalid_indexes_sql(const Migration& migration) {
@@ -365,6 +372,129 @@ std::string table_lock_holders_sql() {
          "(SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) "
          "AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace) "
          "GROUP BY a.pid, a.application_name, a.state, a.xact_start ORDER BY a.xact_start NULLS LAST LIMIT 5";
+}
+
+std::string notify_channel(const HistoryTable& table) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(lock_key(table)));
+  return std::string("dbinit_") + hex;
+}
+
+std::string notify_sql(const HistoryTable& table, long long version) {
+  return "SELECT pg_catalog.pg_notify(" + quote_literal(notify_channel(table)) + ", " +
+         quote_literal(std::to_string(version)) + ")";
+}
+
+std::string listen_sql(const HistoryTable& table) { return "LISTEN " + notify_channel(table); }
+
+namespace {
+
+// The schemas a user's objects live in: not the system's own.
+constexpr std::string_view user_schemas_cte =
+    "ns AS (SELECT oid, nspname, CASE WHEN nspname = 'public' THEN '' ELSE nspname || '.' END AS prefix "
+    "FROM pg_catalog.pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema') "
+    "AND nspname !~ '^pg_(toast|temp_|toast_temp_)')";
+
+// Not created by the migrations but by CREATE EXTENSION: its members.
+std::string not_extension_member(std::string_view catalog, std::string_view oid) {
+  return "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog." + std::string(catalog) +
+         "'::pg_catalog.regclass AND d.objid = " + std::string(oid) + " AND d.deptype = 'e')";
+}
+
+}  // namespace
+
+std::string user_objects_sql() {
+  return "WITH " + std::string(user_schemas_cte) +
+         " SELECT kind || ' ' || name FROM ("
+         "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' "
+         "WHEN 'c' THEN 'type' WHEN 'f' THEN 'foreign table' ELSE 'table' END AS kind, ns.prefix || c.relname AS name "
+         "FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') "
+         "AND " + not_extension_member("pg_class", "c.oid") +
+         " UNION ALL SELECT 'type', ns.prefix || t.typname FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace "
+         "WHERE t.typtype IN ('b', 'd', 'e', 'r') AND t.typcategory <> 'A' AND " + not_extension_member("pg_type", "t.oid") +
+         " UNION ALL SELECT 'function', ns.prefix || p.proname FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace "
+         "WHERE " + not_extension_member("pg_proc", "p.oid") + ") AS found ORDER BY 1 LIMIT 5";
+}
+
+// One statement, (kind, name, on, definition) rows. The history table is
+// left out (it exists from the first up on, its rows change), as is its
+// schema when dbinit created one for it; views' and functions' text is the
+// server's own deparse, so that formatting never counts as a difference.
+std::string schema_snapshot_sql(const HistoryTable& table) {
+  const std::string history = quote_literal(table.qualified);
+  const std::string history_schema = table.schema ? quote_literal(*table.schema) : "''";
+  const std::string rel =
+      "rel AS (SELECT c.oid, c.relname, c.relkind, ns.prefix, ns.prefix || c.relname AS name FROM pg_catalog.pg_class c "
+      "JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') "
+      "AND c.oid <> coalesce(pg_catalog.to_regclass(" + history + ")::oid, 0) AND " +
+      not_extension_member("pg_class", "c.oid") + ")";
+  const std::string typ =
+      "typ AS (SELECT t.*, ns.prefix || t.typname AS name FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace "
+      "WHERE t.typtype IN ('b', 'd', 'e', 'r') AND t.typcategory <> 'A' AND " + not_extension_member("pg_type", "t.oid") + ")";
+  return "WITH " + std::string(user_schemas_cte) + ", " + rel + ", " + typ +
+         " SELECT 'schema'::text AS kind, nspname::text AS name, ''::text AS parent, ''::text AS definition FROM ns "
+         "WHERE nspname <> " + history_schema +
+         // tables, views, sequences, composite types
+         " UNION ALL SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' "
+         "WHEN 'c' THEN 'type' WHEN 'f' THEN 'foreign table' ELSE 'table' END, rel.name, '', "
+         "CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) "
+         "WHEN c.relkind = 'S' THEN (SELECT pg_catalog.format('%s start %s increment %s min %s max %s cache %s%s', "
+         "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, "
+         "CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid) "
+         "WHEN c.relkind = 'c' THEN 'composite' "
+         "ELSE pg_catalog.concat_ws(' ', CASE c.relpersistence WHEN 'u' THEN 'unlogged' END, "
+         "'partitioned by ' || pg_catalog.pg_get_partkeydef(c.oid), "
+         "CASE WHEN c.relispartition THEN 'partition ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid) END, "
+         "CASE WHEN c.relrowsecurity THEN 'row level security' END, CASE WHEN c.relforcerowsecurity THEN 'forced' END) END "
+         "FROM rel JOIN pg_catalog.pg_class c ON c.oid = rel.oid"
+         // columns: their place among the live ones, type, nullability, default, identity, generation, collation
+         " UNION ALL SELECT 'column', a.attname, rel.name, pg_catalog.concat_ws(' ', 'position ' || "
+         "pg_catalog.row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum), "
+         "pg_catalog.format_type(a.atttypid, a.atttypmod), CASE WHEN a.attnotnull THEN 'not null' END, "
+         "'default ' || pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), "
+         "CASE a.attidentity WHEN 'a' THEN 'generated always as identity' WHEN 'd' THEN 'generated by default as identity' END, "
+         "CASE a.attgenerated WHEN 's' THEN 'generated always stored' END, "
+         "CASE WHEN a.attcollation <> 0 AND a.attcollation <> (SELECT typcollation FROM pg_catalog.pg_type "
+         "WHERE oid = a.atttypid) THEN 'collate ' || a.attcollation::pg_catalog.regcollation::text END) "
+         "FROM rel JOIN pg_catalog.pg_attribute a ON a.attrelid = rel.oid AND a.attnum > 0 AND NOT a.attisdropped "
+         "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
+         " UNION ALL SELECT 'constraint', co.conname, coalesce(rel.name, typ.name), pg_catalog.pg_get_constraintdef(co.oid) "
+         "FROM pg_catalog.pg_constraint co LEFT JOIN rel ON rel.oid = co.conrelid LEFT JOIN typ ON typ.oid = co.contypid "
+         "WHERE rel.oid IS NOT NULL OR typ.oid IS NOT NULL"
+         " UNION ALL SELECT 'index', rel.prefix || ic.relname, rel.name, pg_catalog.pg_get_indexdef(i.indexrelid) || "
+         "CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END FROM pg_catalog.pg_index i JOIN rel ON rel.oid = i.indrelid "
+         "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+         " UNION ALL SELECT 'trigger', t.tgname, rel.name, pg_catalog.pg_get_triggerdef(t.oid) FROM pg_catalog.pg_trigger t "
+         "JOIN rel ON rel.oid = t.tgrelid WHERE NOT t.tgisinternal"
+         " UNION ALL SELECT 'rule', r.rulename, rel.name, pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r "
+         "JOIN rel ON rel.oid = r.ev_class WHERE r.rulename <> '_RETURN'"
+         " UNION ALL SELECT 'policy', p.polname, rel.name, pg_catalog.concat_ws(' ', CASE WHEN p.polpermissive THEN "
+         "'permissive' ELSE 'restrictive' END, 'for ' || CASE p.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' "
+         "WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END, 'to ' || (SELECT pg_catalog.string_agg(CASE WHEN "
+         "role = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(role)::text END, ', ' ORDER BY role) FROM "
+         "pg_catalog.unnest(p.polroles) AS role), 'using (' || pg_catalog.pg_get_expr(p.polqual, p.polrelid) || ')', "
+         "'with check (' || pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) || ')') FROM pg_catalog.pg_policy p "
+         "JOIN rel ON rel.oid = p.polrelid"
+         " UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, "
+         "ns.prefix || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', '', "
+         "CASE WHEN p.prokind = 'a' THEN pg_catalog.pg_get_function_result(p.oid) ELSE pg_catalog.pg_get_functiondef(p.oid) END "
+         "FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace WHERE " + not_extension_member("pg_proc", "p.oid") +
+         " UNION ALL SELECT 'type', typ.name, '', CASE typ.typtype WHEN 'e' THEN 'enum (' || (SELECT "
+         "pg_catalog.string_agg(pg_catalog.quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM "
+         "pg_catalog.pg_enum e WHERE e.enumtypid = typ.oid) || ')' WHEN 'd' THEN pg_catalog.concat_ws(' ', 'domain over ' || "
+         "pg_catalog.format_type(typ.typbasetype, typ.typtypmod), CASE WHEN typ.typnotnull THEN 'not null' END, "
+         "'default ' || typ.typdefault) WHEN 'r' THEN 'range of ' || (SELECT pg_catalog.format_type(r.rngsubtype, NULL) "
+         "FROM pg_catalog.pg_range r WHERE r.rngtypid = typ.oid) ELSE 'base type' END FROM typ"
+         " UNION ALL SELECT 'extension', e.extname, '', e.extversion || ' in schema ' || n.nspname FROM "
+         "pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace"
+         // comments on the user's objects (not an extension's, not the history table's)
+         " UNION ALL SELECT 'comment', pg_catalog.pg_describe_object(d.classoid, d.objoid, d.objsubid), '', d.description "
+         "FROM pg_catalog.pg_description d, LATERAL pg_catalog.pg_identify_object(d.classoid, d.objoid, d.objsubid) AS o "
+         "WHERE (o.schema IN (SELECT nspname FROM ns) OR (d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass "
+         "AND d.objoid IN (SELECT oid FROM ns))) AND NOT (d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
+         "d.objoid = coalesce(pg_catalog.to_regclass(" + history + ")::oid, 0)) AND NOT EXISTS (SELECT 1 FROM "
+         "pg_catalog.pg_depend x WHERE x.classid = d.classoid AND x.objid = d.objoid AND x.deptype = 'e')"
+         " ORDER BY 1, 3, 2";
 }
 
 std::string applied_by() { return host_name() + " (dbinit " DBINIT_VERSION ")"; }

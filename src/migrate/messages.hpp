@@ -139,6 +139,25 @@ std::string lock_holder_sql(std::int64_t key);
 // Columns pid, application_name, state, seconds (in a transaction), tables.
 std::string table_lock_holders_sql();
 
+// The channel `migrate` notifies in the transaction that records the last
+// version of a batch going up, and that `--await-migrations` listens on:
+// "dbinit_" and the lock key in hex, one per history table, always within
+// PostgreSQL's 63-byte identifier limit whatever the table's name.
+std::string notify_channel(const HistoryTable& table);
+// The statement that notifies it, with the newest version recorded as payload.
+std::string notify_sql(const HistoryTable& table, long long version);
+// LISTEN on it: await sends this with its first history read after the
+// wait phase's, so that no commit between the two goes unnoticed.
+std::string listen_sql(const HistoryTable& table);
+
+// `dbinit verify`: what makes a database not a scratch one (its first
+// tables, views, sequences, types and functions outside the system schemas,
+// extensions' members left out; no rows: empty), and the schema snapshot
+// (migrate/schema_snapshot.hpp), one statement answering (kind, name, on,
+// definition) rows, dbinit's history table and its schema left out.
+std::string user_objects_sql();
+std::string schema_snapshot_sql(const HistoryTable& table);
+
 // "host (dbinit 0.1.0)": who applied a migration, for its history row.
 std::string applied_by();
 std::string quote_literal(std::string_view text);

@@ -6,10 +6,12 @@
 #include "log/log.hpp"
 #include "migrate/alembic_adoption.hpp"
 #include "migrate/apply.hpp"
+#include "migrate/await.hpp"
 #include "migrate/messages.hpp"
 #include "migrate/pg_database.hpp"
 #include "migrate/printing_database.hpp"
 #include "migrate/reports.hpp"
+#include "migrate/verify.hpp"
 
 namespace dbinit {
 
@@ -70,6 +72,9 @@ std::string first_read_sql(const MigrateSettings& settings) { return read_histor
 
 int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, const MigrationSet& set, Session& session) {
   log::info(log::Phase::migrate, "migration set: " + describe(set));
+  // Both read the history themselves, again and again.
+  if (action == MigrateAction::verify) return run_verify(settings, set, session);
+  if (action == MigrateAction::await_schema) return run_await_phase(settings, set, session);
   const std::vector<Migration>& migrations = set.migrations;
   auto history = history_from_results(session.take_first_read(), settings.history_table);
   if (!history) return to_int(ExitCode::migration_failed);
@@ -93,6 +98,8 @@ int run_migrate_phase(MigrateAction action, const MigrateSettings& settings, con
       return exit_code_of(printed);
     }
     case MigrateAction::apply:
+    case MigrateAction::verify:
+    case MigrateAction::await_schema:
       break;
   }
   ApplyRequest request = apply_request(settings);

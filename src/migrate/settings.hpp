@@ -11,8 +11,10 @@
 namespace dbinit {
 
 // What a run does with the migrations: apply them, report their state
-// (`dbinit status`), or print the SQL applying them would send (`dbinit sql`).
-enum class MigrateAction { apply, status, sql };
+// (`dbinit status`), print the SQL applying them would send (`dbinit sql`),
+// check their way back on a scratch database (`dbinit verify`), or wait
+// until another replica has applied them (--await-migrations).
+enum class MigrateAction { apply, status, sql, verify, await_schema };
 
 // How `dbinit status` prints: a table for people, JSON for machines.
 enum class StatusFormat { table, json };
@@ -29,6 +31,8 @@ struct MigrateSettings {
   std::optional<long long> repair;  // `dbinit migrate --repair V`
   std::optional<long long> baseline;  // `dbinit migrate --baseline V`: a database create_all made
   bool strict = false;              // a database ahead of dbinit is drift
+  bool await_migrations = false;    // --await-migrations: another replica migrates; wait for it
+  bool allow_irreversible = false;  // verify: a version without a down file ends the check, exit 0
   StatusFormat status_format = StatusFormat::table;
   std::optional<std::string> migrations_dir;  // read the set from here at start (development)
 };

@@ -172,3 +172,20 @@ BOOST_AUTO_TEST_CASE(bundle_and_new_take_one_word_and_options_after_it) {
     BOOST_TEST((outcome.exit_code == ExitCode::usage));
   }
 }
+
+BOOST_AUTO_TEST_CASE(await_migrations_is_for_a_command_and_migrates_nothing) {
+  const auto config = parse_ok({"--", "app"}, {"DBINIT_AWAIT_MIGRATIONS=yes"});
+  BOOST_TEST(config.migrate.await_migrations);
+  BOOST_TEST(parse_ok({"--await-migrations", "--", "app"}).migrate.await_migrations);
+  BOOST_TEST(parse_error({"migrate", "--await-migrations"}).find("only accepted by 'dbinit -- COMMAND'") != std::string::npos);
+  BOOST_TEST(parse_error({"--await-migrations", "--target", "2", "--", "app"}).find("migrates nothing") != std::string::npos);
+  BOOST_TEST(parse_error({"--await-migrations", "--skip-migrations", "--", "app"}).find("migrates nothing") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(verify_is_a_subcommand_and_allow_irreversible_is_its_own) {
+  const auto config = parse_ok({"verify", "--allow-irreversible"});
+  BOOST_TEST((config.command == Command::verify));
+  BOOST_TEST(config.migrate.allow_irreversible);
+  BOOST_TEST(parse_error({"migrate", "--allow-irreversible"}).find("only accepted by 'dbinit verify'") != std::string::npos);
+  BOOST_TEST(parse_error({"verify", "--target", "1"}).find("do not apply") != std::string::npos);
+}

@@ -23,6 +23,8 @@ std::string phases_of(std::vector<std::string> args) {
       case MigrateAction::apply: out += " migrate"; break;
       case MigrateAction::status: out += " status"; break;
       case MigrateAction::sql: out += " sql"; break;
+      case MigrateAction::verify: out += " verify"; break;
+      case MigrateAction::await_schema: out += " await"; break;
     }
   }
   return out + (phases.hand_off ? " hand-off" : "");
@@ -40,6 +42,8 @@ BOOST_AUTO_TEST_CASE(each_command_runs_its_phases) {
   BOOST_TEST(phases_of({"migrate"}) == "wait migrate");
   BOOST_TEST(phases_of({"status"}) == "wait status");
   BOOST_TEST(phases_of({"sql"}) == "wait sql");
+  BOOST_TEST(phases_of({"verify"}) == "wait verify");
+  BOOST_TEST(phases_of({"--await-migrations", "--", "app"}) == "wait await hand-off");
 }
 
 BOOST_AUTO_TEST_CASE(skipping_migrations_and_the_wait) {

@@ -99,12 +99,13 @@ BOOST_AUTO_TEST_CASE(first_and_last_characters_of_the_file_are_inside_it) {
 }
 
 // dbinit's own statements before and after the file: BEGIN, lock_timeout,
-// the record (0 to 2); the file (3, 4); the durations and COMMIT (5, 6).
+// the record (0 to 2); the file (3, 4); the durations, the notification
+// to awaiting replicas and COMMIT (5 to 7).
 BOOST_AUTO_TEST_CASE(without_a_position_in_the_file_the_failed_statement_is_named) {
   const auto m = migration_of(file);
   const auto sent = batch_of({&m});
   BOOST_TEST(sent.message.files[0].statements_before_file == 3u);
-  BOOST_TEST(sent.message.files[0].statements_after_file == 2u);
+  BOOST_TEST(sent.message.files[0].statements_after_file == 3u);
   const int in_record = server_position(sent.message, "pg_try_advisory_xact_lock");
   check_at(locate_in_batch(sent.message, sent.files, in_record, 4), 0, 3, 3);
   check_at(locate_in_batch(sent.message, sent.files, std::nullopt, 3), 0, 1, 1);

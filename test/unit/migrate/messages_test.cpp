@@ -60,6 +60,14 @@ void check_counts(const BatchMessage& message, const std::vector<std::string_vie
 // On an existing history table the record opens the step, after the
 // transaction's settings: the lock and the version guard are the record's
 // own constraints.
+// The channel is one per history table and a valid identifier whatever
+// the table's name is: "dbinit_" and the lock key in hex.
+BOOST_AUTO_TEST_CASE(the_notify_channel_is_short_and_one_per_history_table) {
+  BOOST_TEST(notify_channel(default_history_table()) == "dbinit_1fa92815bf73ec8b");
+  BOOST_TEST(notify_channel(*parse_history_table("ops.history")) != notify_channel(default_history_table()));
+  BOOST_TEST(listen_sql(default_history_table()) == "LISTEN dbinit_1fa92815bf73ec8b");
+}
+
 BOOST_AUTO_TEST_CASE(a_step_going_up_opens_with_the_record_that_locks_and_guards_then_file_then_duration) {
   const auto m = migration(7, "add_users", "CREATE TABLE users (id int);\n");
   const auto message = batch_message(context(), batch_of({&m}), false);
@@ -72,7 +80,8 @@ BOOST_AUTO_TEST_CASE(a_step_going_up_opens_with_the_record_that_locks_and_guards
              "coalesce(successor.started, pg_catalog.clock_timestamp()) - recorded.applied_at) * 1000)::integer "
              "FROM (SELECT version, lead(applied_at) OVER (ORDER BY applied_at, version) AS started FROM "
              "\"dbinit_schema_history\" WHERE version IN (7)) AS successor WHERE recorded.version = successor.version "
-             "RETURNING recorded.version AS dbinit_version, recorded.duration_ms AS dbinit_duration_ms;\nCOMMIT;\n",
+             "RETURNING recorded.version AS dbinit_version, recorded.duration_ms AS dbinit_duration_ms;\n"
+             "SELECT pg_catalog.pg_notify('dbinit_1fa92815bf73ec8b', '7');\nCOMMIT;\n",
              message.sql);
   BOOST_TEST(!contains(message.sql, "DO $dbinit$"), message.sql);
   check_counts(message, {m.up.sql});
@@ -85,7 +94,7 @@ BOOST_AUTO_TEST_CASE(on_a_fresh_database_the_first_step_locks_then_creates_the_t
   const auto m = migration(7, "add_users", "CREATE TABLE users (id int);\n");
   const auto message = batch_message(context("ops.history"), batch_of({&m}), true);
   const auto statements = statements_of(message.sql);
-  BOOST_TEST_REQUIRE(statements.size() == 9u, message.sql);
+  BOOST_TEST_REQUIRE(statements.size() == 10u, message.sql);
   BOOST_TEST(statements[0] == "BEGIN");
   BOOST_TEST(statements[1] == "SET LOCAL lock_timeout = 2000");
   BOOST_TEST(statements[2].starts_with("DO $dbinit$ BEGIN IF NOT pg_catalog.pg_try_advisory_xact_lock("));
@@ -95,7 +104,8 @@ BOOST_AUTO_TEST_CASE(on_a_fresh_database_the_first_step_locks_then_creates_the_t
   BOOST_TEST(statements[5].starts_with("INSERT INTO \"ops\".\"history\""));
   BOOST_TEST(statements[6] == "CREATE TABLE users (id int)");
   BOOST_TEST(statements[7].starts_with("UPDATE \"ops\".\"history\" AS recorded SET duration_ms"));
-  BOOST_TEST(statements[8] == "COMMIT");
+  BOOST_TEST(statements[8] == "SELECT pg_catalog.pg_notify('" + notify_channel(context("ops.history").table) + "', '7')");
+  BOOST_TEST(statements[9] == "COMMIT");
   BOOST_TEST(!contains(message.sql, "to_regclass"), message.sql);
   check_counts(message, {m.up.sql});
 }
@@ -223,7 +233,8 @@ BOOST_AUTO_TEST_CASE(a_no_transaction_migration_is_its_statements_alone_between_
   BOOST_TEST(messages[12].sql.empty());  // the run writes it, with the duration
   BOOST_TEST(messages[13].sql == "SELECT pg_catalog.pg_advisory_unlock(2281398760111336587)");
   BOOST_TEST(mark_applied_sql(context().table, m, 12ms) ==
-             "UPDATE \"dbinit_schema_history\" SET state = 'applied', applied_at = now(), duration_ms = 12 WHERE version = 4");
+             "UPDATE \"dbinit_schema_history\" SET state = 'applied', applied_at = now(), duration_ms = 12 WHERE version = 4;\n"
+             "SELECT pg_catalog.pg_notify('dbinit_1fa92815bf73ec8b', '4')");
   // What dbinit sql prints for the duration only the run knows.
   BOOST_TEST(contains(mark_applied_sql(context().table, m, std::nullopt), "duration_ms = :duration_ms WHERE"));
   const auto creating = no_transaction_messages(context("ops.h"), m, true);
@@ -245,7 +256,7 @@ BOOST_AUTO_TEST_CASE(a_baseline_records_rows_without_the_files_after_checking_th
   const auto two = migration(2, "two", "CREATE TABLE messages (id int);");
   const auto message = batch_message(context(), batch_of({&one, &two}, BatchKind::baseline), true);
   const auto statements = statements_of(message.sql);
-  BOOST_TEST_REQUIRE(statements.size() == 8u, message.sql);
+  BOOST_TEST_REQUIRE(statements.size() == 9u, message.sql);
   BOOST_TEST(statements[0] == "BEGIN");
   BOOST_TEST(statements[2].starts_with("DO $dbinit$ BEGIN IF NOT pg_catalog.pg_try_advisory_xact_lock("));
   BOOST_TEST(statements[3].starts_with("CREATE TABLE IF NOT EXISTS \"dbinit_schema_history\""));
@@ -255,7 +266,8 @@ BOOST_AUTO_TEST_CASE(a_baseline_records_rows_without_the_files_after_checking_th
                               "(conversations, messages): this is not the database they were made for'; END IF; "
                               "END $dbinit$");
   BOOST_TEST(contains(statements[5], "'baselined by ' || 'host-1 o''clock'"), statements[5]);
-  BOOST_TEST(statements[7] == "COMMIT");
+  BOOST_TEST(statements[7].starts_with("SELECT pg_catalog.pg_notify("));
+  BOOST_TEST(statements[8] == "COMMIT");
   BOOST_TEST(!contains(message.sql, "CREATE INDEX"), message.sql);
   BOOST_TEST(!contains(message.sql, "SET duration_ms"), message.sql);
   check_counts(message, {"", ""});
