@@ -116,7 +116,11 @@ class Verification {
     if (reread.stop_signal) return exit_code_for_signal(*reread.stop_signal);
     if (!reread.history) return to_int(reread.failure);
     const ApplyRequest request{.plan = {.target = target, .strict = settings_.strict},
+                               .repair = std::nullopt,
+                               .baseline = std::nullopt,
                                .lock_timeout = settings_.lock_timeout,
+                               .lock_polling = lock_polling,
+                               .table_lock_backoff = table_lock_backoff,
                                .seed = random_seed()};
     const ApplyOutcome applied = apply_migrations(database_, migrations_, std::move(*reread.history), request);
     if (applied.stop_signal) return exit_code_for_signal(*applied.stop_signal);
