@@ -12,6 +12,7 @@
 
 #include "migration_set/bundle.hpp"
 #include "migration_set/checksum.hpp"
+#include "migration_set/placeholders.hpp"
 #include "migration_set/source.hpp"
 
 namespace dbinit::lint {
@@ -20,12 +21,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// What is linted: the text as written, but a file that uses placeholders
+// with each one neutral (its default, or an identifier), so that it parses
+// and its findings keep their lines whatever each environment's values are.
+std::string linted_text(std::string sql) {
+  return uses_placeholders(sql) ? with_neutral_placeholders(sql) : std::move(sql);
+}
+
 std::vector<MigrationText> up_texts(std::vector<Migration> migrations, const std::string& prefix,
                                     const std::optional<std::set<long long>>& pending) {
   std::vector<MigrationText> texts;
   for (auto& migration : migrations)
     texts.push_back({.file = prefix + migration.up.file_name,
-                     .sql = std::move(migration.up.sql),
+                     .sql = linted_text(std::move(migration.up.sql)),
                      .pending = pending && pending->contains(migration.version),
                      .no_transaction = migration.up.no_transaction});
   return texts;
@@ -41,7 +49,8 @@ std::optional<MigrationText> read_file(const fs::path& path, std::string& error)
   }
   std::string sql = normalize_line_endings(content.str());
   const bool no_transaction = has_no_transaction_directive(sql);
-  return MigrationText{.file = path.string(), .sql = std::move(sql), .pending = false, .no_transaction = no_transaction};
+  return MigrationText{
+      .file = path.string(), .sql = linted_text(std::move(sql)), .pending = false, .no_transaction = no_transaction};
 }
 
 }  // namespace

@@ -123,6 +123,15 @@ BOOST_AUTO_TEST_CASE(files_and_plain_directories_are_linted_in_order_with_postgr
              describe(result));
 }
 
+BOOST_AUTO_TEST_CASE(placeholders_are_linted_neutral_on_their_lines_without_any_value) {
+  // READER_ROLE has no value here: lint needs none, and says nothing of it.
+  const auto result = run_program(build_dir / "dbinit-lint", {dir_of("placeholders")}, {}, false);
+  BOOST_TEST(result.exit_code == 1, describe(result));
+  BOOST_TEST(result.out.starts_with(dir_of("placeholders") + "/0002_index.up.sql:2: index-not-concurrent: "),
+             describe(result));
+  BOOST_TEST(contains(result.err, "2 of 2 files read, 4 statements, 1 findings"), describe(result));
+}
+
 BOOST_AUTO_TEST_CASE(json_and_github_formats) {
   const std::string plain = dir_of("plain");
   auto result = run_dbinit({"lint", "--format", "json", plain});
