@@ -137,6 +137,10 @@ class Parts:
             if self.inside(path):
                 self.add(path)
                 continue
+            built = pathlib.Path(os.path.realpath(path)).parent.parent
+            if pathlib.Path(path).name == "libpg_query.a" and (built / "SOURCES").is_file():
+                self.libpg_query(built)
+                continue
             owner = owners.get(os.path.normpath(path)) or owners.get(os.path.realpath(path))
             if not owner:
                 fail(f"{path} went into the binary, and no Debian package holds it: its license is not known")
@@ -186,6 +190,27 @@ class Parts:
             origin=f"Debian source package postgresql-17 {version}, built by scripts/build-static-libpq",
             purl=f"pkg:deb/debian/postgresql-17@{quote(version)}?arch=source&distro=trixie",
             texts=[("COPYRIGHT of the PostgreSQL source", files["COPYRIGHT"])])
+
+    def libpg_query(self, built):
+        """libpg_query 17 as scripts/libpg-query-17 built it: its SOURCES,
+        SOURCE_SHA256 and LICENSE kept beside the archive."""
+        if "libpg_query" in self.found:
+            return
+        files = {n: built / n for n in ("SOURCES", "SOURCE_SHA256", "LICENSE")}
+        for n, f in files.items():
+            if not f.is_file():
+                fail(f"{f} is missing: scripts/libpg-query-17 keeps {n} beside the libpg_query it builds")
+        library = re.search(r"^library: libpg_query (\S+) \(([^)]*)\), (\S+)", files["SOURCES"].read_text(),
+                            re.MULTILINE)
+        if not library:
+            fail(f"{files['SOURCES']} names no library version")
+        sha, fetched = files["SOURCE_SHA256"].read_text().split()
+        self.found["libpg_query"] = dict(
+            kind="libpg_query", version=library.group(1), sha256=sha,
+            checksum_of=f"{fetched}, the source scripts/libpg-query-17 fetched from Debian 13",
+            origin=f"{library.group(3)} ({library.group(2)}), built by scripts/libpg-query-17",
+            purl=f"pkg:generic/libpg_query@{quote(library.group(1))}",
+            texts=[("LICENSE of the libpg_query source", files["LICENSE"])])
 
     def boost(self):
         if "boost" in self.found:
