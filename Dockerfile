@@ -41,7 +41,7 @@ RUN scripts/fetch-boost-source build-static
 # dbinit's own code and nothing else: sql/ is not copied yet, so this layer
 # (and the compile in it) is rebuilt only when dbinit itself changes. The
 # generic binary carries an empty compiled-in set.
-COPY CMakeLists.txt CMakePresets.json ./
+COPY CMakeLists.txt CMakePresets.json VERSION ./
 COPY cmake cmake
 COPY entrypoint entrypoint
 COPY src src

@@ -27,6 +27,15 @@ set(DBINIT_STATIC_LINK_FLAGS
     "$<$<CONFIG:Release,MinSizeRel>:-s>"
     "-Wl,--gc-sections")
 add_link_options(${DBINIT_STATIC_LINK_FLAGS})
+# Reproducible: the same commit builds the same bytes in any directory.
+# Paths that reach the binary (__FILE__ in assertions, LTO's objects) are
+# written relative to the source and build trees; the build tree's mapping,
+# given last, wins for the trees inside the source tree. A link map per
+# program records which archive members went in: the release's notices and
+# SBOMs are made from it (scripts/release-notices).
+add_compile_options("-ffile-prefix-map=${CMAKE_SOURCE_DIR}=." "-ffile-prefix-map=${CMAKE_BINARY_DIR}=build")
+add_link_options("-ffile-prefix-map=${CMAKE_SOURCE_DIR}=." "-ffile-prefix-map=${CMAKE_BINARY_DIR}=build"
+    "$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:LINKER:-Map=${CMAKE_BINARY_DIR}/$<TARGET_PROPERTY:NAME>.map>")
 # Lets --gc-sections drop unused functions of our own code and of libpq
 # (built with the same flags by scripts/build-static-libpq).
 add_compile_options(-ffunction-sections -fdata-sections)

@@ -54,4 +54,4 @@ def find_dbinit(required: bool = True) -> Optional[str]:
     if not required:
         return None
     raise ToolError(f"no dbinit: none in this install ({seen[0]}), DBINIT is not set and none is on PATH; "
-                    "pip install dbinit for your platform, or set DBINIT to its path")
+                    "pip install dbinit-pg for your platform, or set DBINIT to its path")

@@ -26,12 +26,12 @@ class Parser(argparse.ArgumentParser):
 
 def version() -> str:
     try:
-        return metadata.version("dbinit")
+        return metadata.version("dbinit-pg")
     except metadata.PackageNotFoundError:
         return "unknown (not installed)"
 
 
-# The extra dbinit[models]: the import name and the distribution's.
+# The extra dbinit-pg[models]: the import name and the distribution's.
 EXTRA = {"sqlalchemy": "SQLAlchemy", "sqlmodel": "SQLModel", "alembic": "Alembic"}
 
 
@@ -41,7 +41,7 @@ def require_extra(*modules: str) -> None:
     missing = [EXTRA[m] for m in modules if importlib.util.find_spec(m) is None]
     if missing:
         raise ToolError(f"{' and '.join(missing)} not installed in this Python ({sys.executable}): "
-                        "pip install \"dbinit[models]\"")
+                        "pip install \"dbinit-pg[models]\"")
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:

@@ -5,6 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+#include <openssl/crypto.h>
+
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -41,8 +44,12 @@ int refuse(const std::string& line) {
 int print_version(const Config& config, std::span<const EmbeddedFile> compiled_in) {
   const auto loaded = load_migration_set(config.migrate.migrations_dir, compiled_in);
   if (!loaded.set) return refuse(loaded.error);
-  std::cout << "dbinit " DBINIT_VERSION "\nsslrootcert=system: " << built_in_root_count() << " built-in CAs ("
-            << built_in_ca_bundle().origin << ")\nmigrations: " << describe(*loaded.set) << "\n";
+  // The libraries as linked, asked at run time: the versions an OpenSSL or
+  // libpq advisory names. PQlibVersion() is major * 10000 + minor.
+  const int libpq = PQlibVersion();
+  std::cout << "dbinit " DBINIT_VERSION "\nlibpq " << libpq / 10000 << '.' << libpq % 10000 << ", "
+            << OpenSSL_version(OPENSSL_VERSION) << "\nsslrootcert=system: " << built_in_root_count()
+            << " built-in CAs (" << built_in_ca_bundle().origin << ")\nmigrations: " << describe(*loaded.set) << "\n";
   return to_int(ExitCode::ok);
 }
 

@@ -2,7 +2,7 @@
 # Check hf_space: examples/hf-space as a Hugging Face Space builds and runs
 # it: built from a copy with its links followed, from the Python base image
 # (PYTHON_IMAGE), with `pip install -r requirements.txt` taking dbinit as
-# the wheel scripts/build-wheels made and the app's pins from the
+# dbinit-pg, the wheel scripts/build-wheels made and the app's pins from the
 # wheelhouse; run as user 1000 with a read-only root file system and a tmpfs
 # on /tmp; the chatbot answers POST /chat, the message is stored, and dbinit
 # used the set bundled from the Space's sql/. The image's size is printed.
@@ -12,21 +12,21 @@
 # sql are links into this repository, which a Space's git repository cannot
 # hold; a Space runs the container as user 1000, and nothing in it may write
 # to the image's file system, which the read-only root shows. Its pins are
-# the demo's, plus dbinit: a drift between the two fails here.
+# the demo's, plus dbinit-pg: a drift between the two fails here.
 
 check_hf_space() {
     local context="${WORK_DIR}/hf-space" tag="${RUN_ID}-space" port start
     local example="${REPO_ROOT}/examples/hf-space"
-    if [[ "$(grep -v '^dbinit==' "${example}/requirements.txt" | grep -E '^[A-Za-z]')" != \
+    if [[ "$(grep -v '^dbinit-pg==' "${example}/requirements.txt" | grep -E '^[A-Za-z]')" != \
         "$(grep -E '^[A-Za-z]' "${REPO_ROOT}/demo/chatbot/requirements.txt")" ]]; then
         fail hf_space "examples/hf-space/requirements.txt's pins differ from demo/chatbot/requirements.txt's"
         return
     fi
     local pinned version
-    pinned="$(sed -n 's/^dbinit==//p' "${example}/requirements.txt")"
-    version="$(sed -n 's/^project(dbinit VERSION \([0-9.]*\).*/\1/p' "${REPO_ROOT}/CMakeLists.txt")"
+    pinned="$(sed -n 's/^dbinit-pg==//p' "${example}/requirements.txt")"
+    version="$(cat "${REPO_ROOT}/VERSION")"
     if [[ "${pinned}" != "${version}" ]]; then
-        fail hf_space "examples/hf-space/requirements.txt pins dbinit==${pinned}, the tree is ${version}"
+        fail hf_space "examples/hf-space/requirements.txt pins dbinit-pg==${pinned}, VERSION is ${version}"
         return
     fi
     if ! cp -rL "${example}" "${context}"; then

@@ -14,7 +14,7 @@ check_python_tools() {
     local output="${WORK_DIR}/python-tools.log"
     if "${REPO_ROOT}/test/wheel/run" --python-image "${DBINIT_PYTHON_IMAGE}" "${DBINIT_TEST_WHEEL_DIR}" \
         >"${output}" 2>&1; then
-        grep -E 'in containers of|pip install dbinit' "${output}" | sed 's/^wheel-test/python_tools/'
+        grep -E 'in containers of|pip install dbinit-pg' "${output}" | sed 's/^wheel-test/python_tools/'
         pass python_tools
     else
         show_file "${output}"

@@ -56,12 +56,12 @@ start_wheelhouse() {
     mkdir -p "${served}"
     ln -s "${wheels}"/*.whl "${served}/"
     local -a dbinit_wheel
-    mapfile -t dbinit_wheel < <(find "${DBINIT_TEST_WHEEL_DIR}" -maxdepth 1 -name "dbinit-*-py3-none-*$(uname -m)*.whl" 2>/dev/null)
+    mapfile -t dbinit_wheel < <(find "${DBINIT_TEST_WHEEL_DIR}" -maxdepth 1 -name "dbinit_pg-*-py3-none-*$(uname -m)*.whl" 2>/dev/null)
     if ((${#dbinit_wheel[@]} == 1)); then
         ln -sf "${dbinit_wheel[0]}" "${served}/"
         log "wheelhouse: ${wheels} and ${dbinit_wheel[0]##*/}"
     else
-        log "wheelhouse: no single dbinit wheel in ${DBINIT_TEST_WHEEL_DIR} (scripts/build-wheels); images that pip install dbinit will fail"
+        log "wheelhouse: no single dbinit wheel in ${DBINIT_TEST_WHEEL_DIR} (scripts/build-wheels); images that pip install dbinit-pg will fail"
     fi
     # A fixed port keeps the pip layers' cache keys (their build arguments)
     # the same from one run to the next; a free one if it is taken.

@@ -1,6 +1,7 @@
-"""The dbinit package as installed in the test venv (scripts/python-env
+"""The dbinit-pg package as installed in the test venv (scripts/python-env
 --package builds its wheel from python/ and installs it): its version is
-CMake's, it is a pure wheel, the extra's lower bounds are the oldest pins,
+VERSION's and the binary's, its license Apache-2.0 with LICENSE in the
+wheel, it is a pure wheel, the extra's lower bounds are the oldest pins,
 each tool answers --help and --version as a console script and with
 python -m, a DATABASE_URL that is missing or not PostgreSQL's is one line
 that does not echo it, and the tools find dbinit as documented: $DBINIT,
@@ -20,6 +21,8 @@ from importlib import metadata
 
 from support import REPO, dbinit_binary, tool
 
+# PyPI's "dbinit" is another project's.
+DISTRIBUTION = "dbinit-pg"
 TOOLS = {"dbinit-from-models": "dbinit_tools.from_models", "dbinit-from-alembic": "dbinit_tools.from_alembic"}
 MODELS = '''
 from typing import Optional
@@ -41,17 +44,24 @@ class Package(unittest.TestCase):
         for name in TOOLS:
             tool(name)  # skips without the package, fails when it is older than python/
 
-    def test_the_version_is_cmakes(self):
-        cmake = re.search(r"project\(dbinit VERSION (\S+)", (REPO / "CMakeLists.txt").read_text()).group(1)
-        pyproject = tomllib.loads((REPO / "python" / "pyproject.toml").read_text())
-        self.assertEqual(pyproject["project"]["version"], cmake)
-        self.assertEqual(metadata.version("dbinit"), cmake)
+    def test_the_version_is_the_one_of_VERSION_and_the_binarys(self):
+        version = (REPO / "VERSION").read_text().strip()
+        self.assertRegex(version, r"^\d+\.\d+\.\d+$")
+        self.assertEqual(metadata.version(DISTRIBUTION), version)
+        built = subprocess.run([dbinit_binary(), "--version"], capture_output=True, text=True, check=True)
+        self.assertEqual(built.stdout.splitlines()[0], f"dbinit {version}")
+
+    def test_the_license_is_apache_2_with_its_text(self):
+        dist = metadata.distribution(DISTRIBUTION)
+        self.assertEqual(dist.metadata["License-Expression"], "Apache-2.0")
+        self.assertEqual(dist.metadata.get_all("License-File"), ["LICENSE"])
+        self.assertEqual(dist.read_text("licenses/LICENSE"), (REPO / "LICENSE").read_text())
 
     def test_a_pure_wheel_that_requires_nothing_without_the_extra(self):
-        wheel = metadata.distribution("dbinit").read_text("WHEEL")
+        wheel = metadata.distribution(DISTRIBUTION).read_text("WHEEL")
         self.assertIn("Root-Is-Purelib: true", wheel)
         self.assertIn("Tag: py3-none-any", wheel)
-        required = metadata.requires("dbinit") or []
+        required = metadata.requires(DISTRIBUTION) or []
         self.assertEqual([r for r in required if "extra ==" not in r], [])
 
     def test_the_extras_lower_bounds_are_the_oldest_pins(self):
@@ -72,12 +82,12 @@ class Package(unittest.TestCase):
                     self.assertEqual(helped.returncode, 0, helped.stderr)
                     self.assertIn(f"usage: {name}", helped.stdout)
                     versioned = subprocess.run(argv + ["--version"], capture_output=True, text=True)
-                    self.assertEqual(versioned.stdout.strip(), f"{name} (dbinit {metadata.version('dbinit')})")
+                    self.assertEqual(versioned.stdout.strip(), f"{name} (dbinit {metadata.version(DISTRIBUTION)})")
 
 
 class WithoutTheExtra(unittest.TestCase):
     def test_help_works_and_a_run_says_how_to_get_the_extra(self):
-        """The package alone, as pip install dbinit leaves it: its own venv
+        """The package alone, as pip install dbinit-pg leaves it: its own venv
         that sees dbinit_tools and nothing else of the test venv."""
         tool("dbinit-from-models")
         with tempfile.TemporaryDirectory() as work:
@@ -103,7 +113,7 @@ class WithoutTheExtra(unittest.TestCase):
                     self.assertEqual(result.returncode, 2, result.stderr)
                     self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
                     self.assertIn('not installed in this Python', result.stderr)
-                    self.assertIn('pip install "dbinit[models]"', result.stderr)
+                    self.assertIn('pip install "dbinit-pg[models]"', result.stderr)
 
 
 class DatabaseUrl(unittest.TestCase):
