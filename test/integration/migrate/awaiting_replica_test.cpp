@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "pg_cluster.hpp"
+#include "set_dir.hpp"
 #include "pgbouncer.hpp"
 #include "process.hpp"
 #include "text.hpp"
@@ -22,18 +23,7 @@ namespace {
 
 PgCluster& cluster() { return shared_cluster(); }
 
-using Files = std::map<std::string, std::string>;
-
-class SetDir {
- public:
-  explicit SetDir(const Files& files) {
-    for (const auto& [name, content] : files) std::ofstream(dir_.path() + "/" + name) << content;
-  }
-  const std::string& path() const { return dir_.path(); }
-
- private:
-  TempDir dir_{"dbinit-await-set"};
-};
+using Files = SetDir::Files;
 
 Files three() {
   return {{"0001_a.up.sql", "CREATE TABLE aw_a (id int);\n"},

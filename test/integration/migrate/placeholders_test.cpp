@@ -5,6 +5,7 @@
 #include <map>
 
 #include "pg_cluster.hpp"
+#include "set_dir.hpp"
 #include "process.hpp"
 #include "text.hpp"
 
@@ -17,17 +18,6 @@ namespace {
 PgCluster& cluster() { return shared_cluster(); }
 
 constexpr const char* token = "tok-51f3-placeholder";  // listed in test/passwords
-
-class SetDir {
- public:
-  explicit SetDir(const std::map<std::string, std::string>& files) {
-    for (const auto& [name, content] : files) std::ofstream(dir_.path() + "/" + name) << content;
-  }
-  const std::string& path() const { return dir_.path(); }
-
- private:
-  TempDir dir_{"dbinit-placeholder-set"};
-};
 
 const std::map<std::string, std::string> files = {
     {"0001_notes.up.sql",

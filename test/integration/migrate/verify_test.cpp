@@ -5,6 +5,7 @@
 #include <map>
 
 #include "pg_cluster.hpp"
+#include "set_dir.hpp"
 #include "process.hpp"
 #include "text.hpp"
 
@@ -16,19 +17,7 @@ namespace {
 
 PgCluster& cluster() { return shared_cluster(); }
 
-using Files = std::map<std::string, std::string>;
-
-// A migration set in a directory of its own, for --migrations-dir.
-class SetDir {
- public:
-  explicit SetDir(const Files& files) {
-    for (const auto& [name, content] : files) std::ofstream(dir_.path() + "/" + name) << content;
-  }
-  const std::string& path() const { return dir_.path(); }
-
- private:
-  TempDir dir_{"dbinit-verify-set"};
-};
+using Files = SetDir::Files;
 
 ProcessResult verify(const SetDir& set, const std::string& db, std::vector<std::string> extra = {}) {
   std::vector<std::string> args{"verify", "--migrations-dir", set.path()};
