@@ -111,6 +111,16 @@ def linked_inputs(map_path, build_dir):
     return archives | objects
 
 
+def kept_files(directory, names, script, beside):
+    """The files a build script keeps beside what it builds, by name; each
+    must be there."""
+    files = {n: directory / n for n in names}
+    for n, f in files.items():
+        if not f.is_file():
+            fail(f"{f} is missing: {script} keeps {n} beside {beside}")
+    return files
+
+
 class Parts:
     def __init__(self, build_dir, arch):
         self.build_dir = pathlib.Path(build_dir).resolve()
@@ -177,11 +187,8 @@ class Parts:
     def libpq(self):
         if "libpq" in self.found:
             return
-        prefix = self.build_dir / "static-deps" / "libpq"
-        files = {n: prefix / n for n in ("VERSION", "SOURCE_SHA256", "COPYRIGHT")}
-        for n, f in files.items():
-            if not f.is_file():
-                fail(f"{f} is missing: scripts/build-static-libpq keeps {n} beside the libpq it builds")
+        files = kept_files(self.build_dir / "static-deps" / "libpq", ("VERSION", "SOURCE_SHA256", "COPYRIGHT"),
+                           "scripts/build-static-libpq", "the libpq it builds")
         version = files["VERSION"].read_text().strip()
         self.found["libpq"] = dict(
             kind="libpq", version=version, sha256=files["SOURCE_SHA256"].read_text().strip(),
@@ -196,10 +203,8 @@ class Parts:
         SOURCE_SHA256 and LICENSE kept beside the archive."""
         if "libpg_query" in self.found:
             return
-        files = {n: built / n for n in ("SOURCES", "SOURCE_SHA256", "LICENSE")}
-        for n, f in files.items():
-            if not f.is_file():
-                fail(f"{f} is missing: scripts/libpg-query-17 keeps {n} beside the libpg_query it builds")
+        files = kept_files(built, ("SOURCES", "SOURCE_SHA256", "LICENSE"), "scripts/libpg-query-17",
+                           "the libpg_query it builds")
         library = re.search(r"^library: libpg_query (\S+) \(([^)]*)\), (\S+)", files["SOURCES"].read_text(),
                             re.MULTILINE)
         if not library:
@@ -216,10 +221,8 @@ class Parts:
         if "boost" in self.found:
             return
         src = pathlib.Path(self.cache.get("DBINIT_STATIC_DEPS_DIR", self.build_dir / "static-deps")) / "boost-src"
-        files = {n: src / n for n in ("VERSION", "SOURCE_SHA256", "LICENSE_1_0.txt")}
-        for n, f in files.items():
-            if not f.is_file():
-                fail(f"{f} is missing: scripts/fetch-boost-source keeps {n} beside the Boost sources")
+        files = kept_files(src, ("VERSION", "SOURCE_SHA256", "LICENSE_1_0.txt"), "scripts/fetch-boost-source",
+                           "the Boost sources")
         package, version = files["VERSION"].read_text().split()
         self.found["boost"] = dict(
             kind="boost", version=version, sha256=files["SOURCE_SHA256"].read_text().strip(),
